@@ -1,0 +1,1 @@
+"""The `albertplus` command line: thin typer commands over the library layers."""

@@ -1,0 +1,24 @@
+"""The `albertplus` typer application; each subcommand lives in its own module and registers here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="albertplus",
+    help="A local, Convex-compatible reactive backend for AlbertPlus.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _register_commands() -> None:
+    """Import the command modules; each calls `app.command(...)` on import."""
+    # One import per command module (keep sorted).
+
+
+_register_commands()
+
+if __name__ == "__main__":
+    app()
