@@ -1,0 +1,252 @@
+"""The database: one SQLite file, a single writer thread with group commit, snapshot reads, commit fan-out.
+
+SQLite allows one writer, so mutations run one at a time on the writer thread (serializable without
+retries). The writer drains every queued mutation into one SQLite transaction, each in its own savepoint,
+and commits once: a failing mutation rolls back its savepoint only, and every result is acknowledged after
+the single COMMIT is durable. Queries read WAL snapshots on their own threads' connections.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from albertplus_cli.database.catalog import Catalog
+from albertplus_cli.database.read_set import WriteSet
+from albertplus_cli.database.schema_push import Progress, SchemaChange, apply_schema
+from albertplus_cli.database.transaction import Transaction
+from albertplus_cli.database.write_log import decode_writes, encode_writes
+from albertplus_cli.schema import SchemaDefinition
+from albertplus_cli.storage import SqliteStore
+
+T = TypeVar("T")
+MAX_BATCH = 64
+
+
+@dataclass
+class Commit:
+    ts: int
+    writes: WriteSet
+
+
+@dataclass
+class WriteResult(Generic[T]):
+    value: T
+    ts: int  # the commit ts, or the snapshot ts for a mutation that wrote nothing
+    tx: Transaction
+
+
+@dataclass
+class _Job:
+    fn: Callable[[Transaction], Any]
+    future: Future[WriteResult[Any]]
+    deadline_factory: Callable[[], Callable[[], None] | None] | None
+
+
+class _SchemaJob:
+    def __init__(self, schema: SchemaDefinition | None, progress: Progress | None) -> None:
+        self.schema = schema
+        self.progress = progress
+        self.future: Future[SchemaChange] = Future()
+
+
+class Database:
+    """Owns the store, the catalog, the writer thread and the commit listeners."""
+
+    def __init__(self, path: Path, schema: SchemaDefinition | None = None) -> None:
+        self.path = Path(path)
+        self.store = SqliteStore(self.path)
+        self._writer_conn = self.store.connect()
+        self._queue: queue.SimpleQueue[_Job | _SchemaJob | None] = queue.SimpleQueue()
+        self._listeners: list[Callable[[Commit], None]] = []
+        self._lock = threading.Lock()
+        ts, _ = SqliteStore.last_commit(self._writer_conn)
+        self.latest_ts = ts
+        self.catalog = Catalog.load(self._writer_conn, schema)
+        self._thread = threading.Thread(target=self._run_writer, name="albertplus-writer", daemon=True)
+        self._closed = False
+        self._thread.start()
+        self.push_schema(schema)
+
+    # -- listeners ---------------------------------------------------------------------------------
+
+    def add_commit_listener(self, callback: Callable[[Commit], None]) -> None:
+        """Called on the writer thread after each durable commit that wrote something."""
+        self._listeners.append(callback)
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def read(
+        self, fn: Callable[[Transaction], T], deadline: Callable[[], None] | None = None,
+        journal: str | None = None,
+    ) -> tuple[T, Transaction]:
+        """Run `fn` in a read-only snapshot on this thread's connection."""
+        conn = self.store.reader()
+        conn.execute("BEGIN")
+        try:
+            ts, _ = SqliteStore.last_commit(conn)
+            catalog = self.catalog
+            tx = Transaction(conn, catalog, writable=False, snapshot_ts=ts, deadline=deadline)
+            tx.journal_in = journal
+            return fn(tx), tx
+        finally:
+            conn.execute("COMMIT")
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def submit(
+        self, fn: Callable[[Transaction], T],
+        deadline_factory: Callable[[], Callable[[], None] | None] | None = None,
+    ) -> Future[WriteResult[T]]:
+        """Queue a mutation for the writer; the future resolves after its commit is durable."""
+        if self._closed:
+            raise RuntimeError("database is closed")
+        future: Future[WriteResult[T]] = Future()
+        self._queue.put(_Job(fn, future, deadline_factory))
+        return future
+
+    def write(self, fn: Callable[[Transaction], T]) -> WriteResult[T]:
+        return self.submit(fn).result()
+
+    def push_schema(self, schema: SchemaDefinition | None, progress: Progress | None = None) -> SchemaChange:
+        """Apply a schema on the writer thread; raises SchemaValidationError and changes nothing on failure."""
+        job = _SchemaJob(schema, progress)
+        self._queue.put(job)
+        return job.future.result()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+            self._writer_conn.close()
+
+    # -- the writer thread -------------------------------------------------------------------------
+
+    def _run_writer(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if isinstance(job, _SchemaJob):
+                self._apply_schema(job)
+                continue
+            batch = [job]
+            stop = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None or isinstance(nxt, _SchemaJob):
+                    self._run_batch(batch)
+                    batch = []
+                    if nxt is None:
+                        stop = True
+                    else:
+                        self._apply_schema(nxt)
+                    break
+                batch.append(nxt)
+            if batch:
+                self._run_batch(batch)
+            if stop:
+                return
+
+    def _apply_schema(self, job: _SchemaJob) -> None:
+        conn = self._writer_conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                catalog, change = apply_schema(conn, job.schema, job.progress)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self.catalog = catalog
+            job.future.set_result(change)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            job.future.set_exception(e)
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        conn = self._writer_conn
+        outcomes: list[tuple[_Job, WriteResult[Any] | None, BaseException | None]] = []
+        commits: list[Commit] = []
+        catalog_changed = False
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            for job in batch:
+                job.future.set_exception(e)
+            return
+        last_ts, creation_time = SqliteStore.last_commit(conn)
+        catalog = self.catalog
+        for job in batch:
+            if not job.future.set_running_or_notify_cancel():
+                continue
+            deadline = job.deadline_factory() if job.deadline_factory else None
+            tx = Transaction(conn, catalog, writable=True, snapshot_ts=last_ts, creation_time=creation_time,
+                             deadline=deadline)
+            conn.execute("SAVEPOINT mutation")
+            try:
+                value = job.fn(tx)
+                ts = last_ts
+                if tx.writes:
+                    ts = max(time.time_ns(), last_ts + 1, int(tx.max_creation_time * 1_000_000) + 1)
+                    creation_time = max(creation_time, tx.max_creation_time)
+                    SqliteStore.append_commit(conn, ts, creation_time, encode_writes(tx.writes))
+                    commits.append(Commit(ts, tx.writes))
+                    last_ts = ts
+                conn.execute("RELEASE mutation")
+                if tx.catalog_changed:
+                    catalog = tx.catalog
+                    catalog_changed = True
+                outcomes.append((job, WriteResult(value, ts, tx), None))
+            except BaseException as e:  # noqa: BLE001 - a failing mutation only loses its own savepoint
+                conn.execute("ROLLBACK TO mutation")
+                conn.execute("RELEASE mutation")
+                outcomes.append((job, None, e))
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            conn.execute("ROLLBACK")
+            for job, _result, _error in outcomes:
+                job.future.set_exception(e)
+            return
+        if catalog_changed:
+            self.catalog = Catalog.load(conn, self.catalog.schema)
+        with self._lock:
+            self.latest_ts = max(self.latest_ts, last_ts)
+        for commit in commits:
+            for listener in self._listeners:
+                try:
+                    listener(commit)
+                except Exception:  # noqa: BLE001 - a listener must not break the writer
+                    pass
+        for job, result, error in outcomes:
+            if error is not None:
+                job.future.set_exception(error)
+            else:
+                job.future.set_result(result)  # type: ignore[arg-type]
+
+    # -- commits from other processes ----------------------------------------------------------------
+
+    def commits_after(self, ts: int) -> list[Commit]:
+        """Commits with a ts above `ts`, read from the log (including other processes' commits)."""
+        conn = self.store.reader()
+        rows = SqliteStore.commits_after(conn, ts)
+        return [Commit(row_ts, decode_writes(blob)) for row_ts, blob in rows]
+
+    def refresh_after_external(self, ts: int) -> None:
+        with self._lock:
+            self.latest_ts = max(self.latest_ts, ts)
+
+    def reload_catalog(self) -> None:
+        conn = self.store.reader()
+        self.catalog = Catalog.load(conn, self.catalog.schema)

@@ -1,0 +1,180 @@
+"""Applying a schema to the database: create tables and indexes, backfill, drop, validate existing data.
+
+Runs inside one write transaction: if any stored document no longer matches its table's validator, the push
+fails naming the table, the first offending ids, the path and value — and nothing changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import orjson
+
+from albertplus_cli.database.catalog import CREATION_TIME_INDEX, Catalog, IndexInfo, SearchInfo, TableInfo
+from albertplus_cli.database.documents import to_document, user_fields
+from albertplus_cli.schema import SchemaDefinition
+from albertplus_cli.storage import SqliteStore
+from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER
+from albertplus_cli.values.index_keys import encode_key, field_value
+from albertplus_cli.values.validators import ValidationError
+
+MAX_REPORTED_FAILURES = 5
+# progress(description, done, total)
+Progress = Callable[[str, int, int], None]
+
+
+class SchemaValidationError(Exception):
+    """Existing documents do not match the new schema; the push was not applied."""
+
+    def __init__(self, table: str, failures: list[tuple[str, str]]) -> None:
+        self.table = table
+        self.failures = failures
+        lines = [f"Schema validation failed: documents in table \"{table}\" do not match the schema."]
+        for doc_id, message in failures:
+            lines.append(f"Document with ID \"{doc_id}\": {message}")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class SchemaChange:
+    added_tables: list[str] = field(default_factory=list)
+    added_indexes: list[str] = field(default_factory=list)
+    removed_indexes: list[str] = field(default_factory=list)
+    validated_tables: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        return ([f"+ table {t}" for t in self.added_tables] + [f"+ index {i}" for i in self.added_indexes]
+                + [f"- index {i}" for i in self.removed_indexes])
+
+
+def _table_schema_json(schema: SchemaDefinition | None, name: str) -> bytes | None:
+    table = schema.table(name) if schema else None
+    return None if table is None else orjson.dumps(table.validator.to_json())
+
+
+def _desired_indexes(schema: SchemaDefinition | None, name: str) -> dict[str, tuple[str, str]]:
+    """index name -> (kind, spec json) wanted for a table."""
+    wanted = {CREATION_TIME_INDEX: ("database", '{"fields":[]}')}
+    table = schema.table(name) if schema else None
+    if table is not None:
+        for index in table.indexes.values():
+            wanted[index.name] = ("database", orjson.dumps({"fields": list(index.fields)}).decode())
+        for search in table.search_indexes.values():
+            spec = {"searchField": search.search_field, "filterFields": list(search.filter_fields)}
+            wanted[search.name] = ("search", orjson.dumps(spec).decode())
+    return wanted
+
+
+def apply_schema(
+    conn: sqlite3.Connection, schema: SchemaDefinition | None, progress: Progress | None = None
+) -> tuple[Catalog, SchemaChange]:
+    """Bring the catalog in line with `schema` inside the caller's transaction; returns the new catalog."""
+    change = SchemaChange()
+    existing = {row.name: row.number for row in SqliteStore.load_tables(conn)}
+    for name in (schema.tables if schema else {}):
+        if name not in existing:
+            existing[name] = SqliteStore.create_table(conn, name, FIRST_USER_TABLE_NUMBER)
+            change.added_tables.append(name)
+    stored_indexes = {(row.table_number, row.name): row for row in SqliteStore.load_indexes(conn)}
+    for name, number in existing.items():
+        wanted = _desired_indexes(schema, name)
+        for (table_number, index_name), row in stored_indexes.items():
+            if table_number != number:
+                continue
+            if index_name not in wanted or wanted[index_name] != (row.kind, row.spec):
+                SqliteStore.drop_index(conn, row.index_id, row.kind)
+                if index_name not in wanted:
+                    change.removed_indexes.append(f"{name}.{index_name}")
+        for index_name, (kind, spec) in wanted.items():
+            row = stored_indexes.get((number, index_name))
+            if row is not None and (row.kind, row.spec) == (kind, spec):
+                continue
+            index_id = SqliteStore.create_index(conn, number, index_name, kind, spec)
+            if index_name != CREATION_TIME_INDEX:
+                change.added_indexes.append(f"{name}.{index_name}")
+            _backfill(conn, name, number, index_id, index_name, kind, spec, progress)
+    catalog = Catalog.load(conn, schema)
+    _validate_changed_tables(conn, catalog, schema, change, progress)
+    SqliteStore.set_meta(conn, "schema", orjson.dumps(schema.to_json() if schema else None).decode())
+    return catalog, change
+
+
+def _backfill(
+    conn: sqlite3.Connection, table: str, number: int, index_id: int, name: str, kind: str, spec_json: str,
+    progress: Progress | None,
+) -> None:
+    total = SqliteStore.count_documents(conn, number)
+    if total == 0:
+        if kind == "search":
+            spec = orjson.loads(spec_json)
+            SqliteStore.create_search_table(conn, index_id, len(spec["filterFields"]))
+        return
+    spec = orjson.loads(spec_json)
+    label = f"Backfilling {table}.{name}"
+    if kind == "search":
+        SqliteStore.create_search_table(conn, index_id, len(spec["filterFields"]))
+        info = SearchInfo(index_id, table, name, spec["searchField"], tuple(spec["filterFields"]))
+        for done, (doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, number), 1):
+            document = to_document(doc_id, ct, body)
+            text = field_value(document, info.search_field)
+            if isinstance(text, str):
+                filters = [encode_key([field_value(document, f)]) for f in info.filter_fields]
+                SqliteStore.search_put(conn, index_id, doc, text, filters)
+            if progress and done % 2000 == 0:
+                progress(label, done, total)
+    else:
+        index = IndexInfo(index_id, table, name, tuple(spec["fields"]))
+        batch: list[tuple[int, bytes, int]] = []
+        for done, (doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, number), 1):
+            document = to_document(doc_id, ct, body)
+            values = [field_value(document, f) for f in index.key_fields]
+            values.append(doc_id)
+            batch.append((index_id, encode_key(values), doc))
+            if len(batch) >= 5000:
+                SqliteStore.put_entries(conn, batch)
+                batch.clear()
+                if progress:
+                    progress(label, done, total)
+        SqliteStore.put_entries(conn, batch)
+    if progress:
+        progress(label, total, total)
+
+
+def _validate_changed_tables(
+    conn: sqlite3.Connection, catalog: Catalog, schema: SchemaDefinition | None, change: SchemaChange,
+    progress: Progress | None,
+) -> None:
+    if schema is None or not schema.schema_validation:
+        return
+    previous_json = SqliteStore.get_meta(conn, "schema")
+    previous = orjson.loads(previous_json) if previous_json else None
+    old_validators: dict[str, bytes] = {}
+    if previous:
+        for table in previous.get("tables", []):
+            old_validators[table["tableName"]] = orjson.dumps(table["documentType"])
+    for name, info in catalog.by_name.items():
+        new_json = _table_schema_json(schema, name)
+        if new_json is None or old_validators.get(name) == new_json:
+            continue
+        _validate_table(conn, catalog, info, progress)
+        change.validated_tables.append(name)
+
+
+def _validate_table(conn: sqlite3.Connection, catalog: Catalog, info: TableInfo, progress: Progress | None) -> None:
+    assert info.validator is not None
+    failures: list[tuple[str, str]] = []
+    total = SqliteStore.count_documents(conn, info.number)
+    for done, (_doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, info.number), 1):
+        document = to_document(doc_id, ct, body)
+        try:
+            info.validator.check(user_fields(document), "", catalog.table_number)
+        except ValidationError as e:
+            failures.append((doc_id, str(e)))
+            if len(failures) >= MAX_REPORTED_FAILURES:
+                break
+        if progress and done % 5000 == 0:
+            progress(f"Validating {info.name}", done, total)
+    if failures:
+        raise SchemaValidationError(info.name, failures)

@@ -1,0 +1,306 @@
+"""Runs one function: resolve the path, validate args, run the handler in a transaction with a time limit,
+capture log lines, validate the result, and report an Outcome with Convex's error texts.
+
+Queries run on the calling thread against a snapshot; mutations are queued to the database's writer thread
+(group commit); actions run on the calling thread and call back in through run_query/run_mutation.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from albertplus_cli.auth import Identity
+from albertplus_cli.database import Database, DatabaseError, Transaction
+from albertplus_cli.functions import deadline as deadlines
+from albertplus_cli.functions.context import ActionCtx, MutationCtx, QueryCtx
+from albertplus_cli.functions.errors import ConvexError, FunctionNotFound, FunctionTimeout
+from albertplus_cli.functions.loader import Project
+from albertplus_cli.functions.log_capture import capture
+from albertplus_cli.functions.outcome import Outcome
+from albertplus_cli.functions.paths import InvalidPathError, canonical_path
+from albertplus_cli.functions.registry import FunctionDefinition
+from albertplus_cli.storage import SqliteStore
+from albertplus_cli.values import limits
+from albertplus_cli.values.json_formats import ValueError_, decode, encode
+from albertplus_cli.values.types import UNDEFINED
+from albertplus_cli.values.validators import ValidationError
+
+QUERY_TIMEOUT = float(os.environ.get("ALBERTPLUS_QUERY_TIMEOUT", "5"))
+MUTATION_TIMEOUT = float(os.environ.get("ALBERTPLUS_MUTATION_TIMEOUT", "5"))
+ACTION_TIMEOUT = float(os.environ.get("ALBERTPLUS_ACTION_TIMEOUT", "600"))
+
+ExecutionListener = Callable[[Outcome], None]
+
+
+class UserFacingError(Exception):
+    """An error whose message is shown as is (after the request id), without a stack frame."""
+
+
+def request_id() -> str:
+    return secrets.token_hex(8)
+
+
+def _server_error(text: str) -> str:
+    return f"[Request ID: {request_id()}] Server Error\n{text}"
+
+
+class Executor:
+    def __init__(self, db: Database, project: Callable[[], Project]) -> None:
+        self.db = db
+        self._project = project
+        self.listeners: list[ExecutionListener] = []
+
+    # -- resolution and validation -----------------------------------------------------------------
+
+    def resolve(self, path: str, kind: str | None, *, public_only: bool) -> tuple[str, FunctionDefinition]:
+        try:
+            canonical = canonical_path(path)
+        except InvalidPathError as e:
+            raise UserFacingError(str(e)) from None
+        fn = self._project().functions.get(canonical)
+        if fn is None or (public_only and fn.visibility != "public"):
+            what = "public function" if public_only else "function"
+            raise FunctionNotFound(f"Could not find {what} for '{canonical}'. Did you forget to run "
+                                   "`albertplus dev` or save the file?")
+        if kind is not None and fn.kind != kind:
+            raise UserFacingError(
+                f"Trying to execute {canonical} as {kind.capitalize()}, but it is defined as {fn.udf_type}."
+            )
+        return canonical, fn
+
+    @staticmethod
+    def check_args(fn: FunctionDefinition, args: Any, tables: Callable[[str], int | None]) -> dict[str, Any]:
+        if args is None:
+            args = {}
+        if not isinstance(args, dict):
+            raise UserFacingError("ArgumentValidationError: Function arguments must be an object, got "
+                                  f"{type(args).__name__}")
+        try:
+            limits.check_shape(args, limits.MAX_VALUE_NESTING, "Arguments")
+        except limits.LimitError as e:
+            raise UserFacingError(f"ArgumentValidationError: {e}") from None
+        if fn.args is not None:
+            try:
+                fn.args.check(args, "", tables)
+            except ValidationError as e:
+                raise UserFacingError(f"ArgumentValidationError: {e}") from None
+        return args
+
+    @staticmethod
+    def check_result(fn: FunctionDefinition, value: Any, tables: Callable[[str], int | None]) -> Any:
+        try:
+            value = decode(encode(value))  # normalizes tuples, drops UNDEFINED fields, rejects non-values
+        except (ValueError_, TypeError) as e:
+            raise UserFacingError(f"Function returned an invalid Convex value: {e}") from None
+        if fn.returns is not None:
+            try:
+                fn.returns.check(value, "", tables)
+            except ValidationError as e:
+                raise UserFacingError(f"ReturnsValidationError: {e}") from None
+        return value
+
+    # -- error reporting ---------------------------------------------------------------------------
+
+    def _describe(self, exc: BaseException) -> tuple[str, Any]:
+        if isinstance(exc, ConvexError):
+            data = exc.data
+            shown = data if isinstance(data, str) else orjson.dumps(encode(data, "json")).decode()
+            try:
+                encoded = decode(encode(data))
+            except (ValueError_, TypeError):
+                encoded = str(data)
+            return _server_error(f"Uncaught ConvexError: {shown}"), encoded
+        if isinstance(exc, (FunctionNotFound, UserFacingError)):
+            return _server_error(str(exc)), UNDEFINED
+        if isinstance(exc, FunctionTimeout):
+            return _server_error(f"Uncaught Error: {exc or 'Function execution timed out'}"), UNDEFINED
+        name = "Error" if isinstance(exc, DatabaseError) else type(exc).__name__
+        return _server_error(f"Uncaught {name}: {exc}{self._frames(exc)}"), UNDEFINED
+
+    def _frames(self, exc: BaseException) -> str:
+        root = self._project().directory
+        lines = []
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            try:
+                rel = Path(frame.filename).resolve().relative_to(root)
+            except ValueError:
+                continue
+            lines.append(f"\n    at {frame.name} ({rel}:{frame.lineno})")
+        return "".join(lines[:5])
+
+    def _finish(self, outcome: Outcome) -> Outcome:
+        for listener in self.listeners:
+            try:
+                listener(outcome)
+            except Exception:  # noqa: BLE001 - listeners are observers
+                pass
+        return outcome
+
+    # -- nested calls inside one transaction -------------------------------------------------------
+
+    def _nested_runner(self, tx: Transaction, identity: Identity, writable: bool) -> Callable[..., Any]:
+        def run_nested(kind: str, path: str, args: Mapping[str, Any] | None) -> Any:
+            if kind == "mutation" and not writable:
+                raise UserFacingError("A query cannot run a mutation")
+            if kind == "action":
+                raise UserFacingError("Queries and mutations cannot run actions")
+            _canonical, fn = self.resolve(path, kind, public_only=False)
+            checked = self.check_args(fn, dict(args or {}), tx.catalog.table_number)
+            ctx = MutationCtx(tx, identity, run_nested) if writable else QueryCtx(tx, identity, run_nested)
+            return self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+
+        return run_nested
+
+    # -- queries -----------------------------------------------------------------------------------
+
+    def run_query(self, path: str, args: Any, identity: Identity, *, journal: str | None = None,
+                  public_only: bool = True) -> Outcome:
+        start = time.perf_counter()
+        outcome = Outcome(path, "query", ok=False)
+        with capture() as logs:
+            try:
+                outcome.path, fn = self.resolve(path, "query", public_only=public_only)
+                limit = deadlines.start(QUERY_TIMEOUT, f"Query {outcome.path}")
+                try:
+                    def body(tx: Transaction) -> Any:
+                        checked = self.check_args(fn, args, tx.catalog.table_number)
+                        ctx = QueryCtx(tx, identity, self._nested_runner(tx, identity, False))
+                        return self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+
+                    value, tx = self.db.read(body, deadline=limit, journal=journal)
+                finally:
+                    deadlines.release(limit)
+                outcome.ok, outcome.value, outcome.ts = True, value, tx.snapshot_ts
+                outcome.read_set = tx.reads.frozen()
+                outcome.journal = tx.journal_out
+            except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    raise
+                outcome.error_message, outcome.error_data = self._describe(e)
+                outcome.ts = self.db.latest_ts
+        outcome.log_lines = logs.flush()
+        outcome.duration = time.perf_counter() - start
+        return self._finish(outcome)
+
+    # -- mutations ---------------------------------------------------------------------------------
+
+    def submit_mutation(self, path: str, args: Any, identity: Identity, *, public_only: bool = True,
+                        session: tuple[str, int] | None = None) -> Future[Outcome]:
+        """Queue a mutation; the future resolves after its commit is durable (or with an error outcome)."""
+        start = time.perf_counter()
+        result: Future[Outcome] = Future()
+        outcome = Outcome(path, "mutation", ok=False)
+        try:
+            outcome.path, fn = self.resolve(path, "mutation", public_only=public_only)
+        except (UserFacingError, FunctionNotFound) as e:
+            outcome.error_message, outcome.error_data = self._describe(e)
+            outcome.ts = self.db.latest_ts
+            outcome.duration = time.perf_counter() - start
+            result.set_result(self._finish(outcome))
+            return result
+        holder: dict[str, Any] = {}
+
+        def body(tx: Transaction) -> Any:
+            with capture() as logs:
+                holder["logs"] = logs
+                if session is not None:
+                    stored = SqliteStore.get_session_request(tx.conn, *session)
+                    if stored is not None:
+                        holder["replayed_ts"] = stored[0]
+                        return decode(orjson.loads(stored[1]))
+                checked = self.check_args(fn, args, tx.catalog.table_number)
+                ctx = MutationCtx(tx, identity, self._nested_runner(tx, identity, True))
+                value = self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+                if session is not None:
+                    SqliteStore.put_session_request(tx.conn, *session, tx.snapshot_ts, orjson.dumps(encode(value)))
+                return value
+
+        def deadline_factory() -> Callable[[], None]:
+            limit = deadlines.start(MUTATION_TIMEOUT, f"Mutation {outcome.path}")
+            holder["deadline"] = limit
+            return limit
+
+        def done(future: Future[Any]) -> None:
+            if "deadline" in holder:
+                deadlines.release(holder["deadline"])
+            try:
+                write = future.result()
+                outcome.ok, outcome.value = True, write.value
+                outcome.ts = holder.get("replayed_ts", write.ts)
+                outcome.written = write.tx.written
+            except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
+                outcome.error_message, outcome.error_data = self._describe(e)
+                outcome.ts = self.db.latest_ts
+            logs = holder.get("logs")
+            outcome.log_lines = logs.flush() if logs is not None else []
+            outcome.duration = time.perf_counter() - start
+            result.set_result(self._finish(outcome))
+
+        self.db.submit(body, deadline_factory).add_done_callback(done)
+        return result
+
+    def run_mutation(self, path: str, args: Any, identity: Identity, *, public_only: bool = True) -> Outcome:
+        return self.submit_mutation(path, args, identity, public_only=public_only).result()
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def run_action(self, path: str, args: Any, identity: Identity, *, public_only: bool = True) -> Outcome:
+        start = time.perf_counter()
+        outcome = Outcome(path, "action", ok=False)
+        with capture() as logs:
+            try:
+                outcome.path, fn = self.resolve(path, "action", public_only=public_only)
+                checked = self.check_args(fn, args, self.db.catalog.table_number)
+                ctx = ActionCtx(identity, self._action_runner(identity))
+                limit = deadlines.start(ACTION_TIMEOUT, f"Action {outcome.path}")
+                try:
+                    value = fn.handler(ctx, checked)
+                finally:
+                    deadlines.release(limit)
+                outcome.value = self.check_result(fn, value, self.db.catalog.table_number)
+                outcome.ok = True
+            except BaseException as e:  # noqa: BLE001
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    raise
+                outcome.error_message, outcome.error_data = self._describe(e)
+            outcome.ts = self.db.latest_ts
+        outcome.log_lines = logs.flush()
+        outcome.duration = time.perf_counter() - start
+        return self._finish(outcome)
+
+    def _action_runner(self, identity: Identity) -> Callable[[str, str, Mapping[str, Any] | None], Any]:
+        def run(kind: str, path: str, args: Mapping[str, Any] | None) -> Any:
+            call = {"query": self.run_query, "mutation": self.run_mutation, "action": self.run_action}[kind]
+            inner = call(path, dict(args or {}), identity, public_only=False)  # type: ignore[operator]
+            if not inner.ok:
+                if inner.has_error_data:
+                    raise ConvexError(inner.error_data)
+                raise RuntimeError((inner.error_message or "").split("\n", 1)[-1])
+            return inner.value
+
+        return run
+
+    # -- any kind ----------------------------------------------------------------------------------
+
+    def run_any(self, path: str, args: Any, identity: Identity, *, public_only: bool = False) -> Outcome:
+        """Run whatever kind the path is (admin `/api/function`, `albertplus run`)."""
+        try:
+            _canonical, fn = self.resolve(path, None, public_only=public_only)
+        except (UserFacingError, FunctionNotFound) as e:
+            outcome = Outcome(path, "unknown", ok=False, ts=self.db.latest_ts)
+            outcome.error_message, outcome.error_data = self._describe(e)
+            return self._finish(outcome)
+        if fn.kind == "query":
+            return self.run_query(path, args, identity, public_only=public_only)
+        if fn.kind == "mutation":
+            return self.run_mutation(path, args, identity, public_only=public_only)
+        return self.run_action(path, args, identity, public_only=public_only)

@@ -1,0 +1,29 @@
+"""The result of one function execution, as every transport (HTTP, sync, CLI) reports it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from albertplus_cli.database import FrozenReadSet
+from albertplus_cli.values.types import UNDEFINED
+
+
+@dataclass
+class Outcome:
+    path: str
+    kind: str  # "query" | "mutation" | "action" (or "unknown" when the path did not resolve)
+    ok: bool
+    value: Any = None
+    error_message: str | None = None
+    error_data: Any = UNDEFINED  # set only for ConvexError
+    log_lines: list[str] = field(default_factory=list)
+    ts: int = 0
+    duration: float = 0.0
+    read_set: FrozenReadSet | None = None
+    journal: str | None = None
+    written: int = 0
+
+    @property
+    def has_error_data(self) -> bool:
+        return self.error_data is not UNDEFINED

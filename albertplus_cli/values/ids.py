@@ -1,0 +1,129 @@
+"""Convex document ids (`backend:crates/value/src/id_v6.rs`).
+
+binary = VInt(table_number) ‖ internal_id[16] ‖ u16_le(fletcher16(VInt ‖ internal_id)), written in lowercase
+Crockford base32 without padding. User tables are numbered from 10001, so ids are 32 characters. The internal
+id is 14 random bytes then 2 bytes of big-endian days since the epoch. Decoding is strict: a string must
+re-encode to itself, which rejects typos, wrong checksums and non-canonical spellings.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_DECODE = {ch: i for i, ch in enumerate(ALPHABET)}
+FIRST_USER_TABLE_NUMBER = 10001
+MIN_ID_LENGTH, MAX_ID_LENGTH = 31, 37
+
+
+class InvalidIdError(ValueError):
+    """A string that is not a valid Convex document id."""
+
+
+@dataclass(frozen=True)
+class DecodedId:
+    table_number: int
+    internal_id: bytes
+
+
+def base32_encode(data: bytes) -> str:
+    """Big-endian bit packing, 5 bits per character, zero bits padding the last character."""
+    bits = len(data) * 8
+    pad = (-bits) % 5
+    number = int.from_bytes(data, "big") << pad
+    n_chars = (bits + pad) // 5
+    return "".join(ALPHABET[(number >> (5 * (n_chars - 1 - i))) & 31] for i in range(n_chars))
+
+
+def base32_decode(text: str) -> bytes:
+    """Inverse of base32_encode; rejects characters outside the alphabet and non-zero padding bits."""
+    number = 0
+    for ch in text:
+        digit = _DECODE.get(ch)
+        if digit is None:
+            raise InvalidIdError(f"Invalid character {ch!r} in id")
+        number = (number << 5) | digit
+    bits = len(text) * 5
+    n_bytes = bits // 8
+    pad = bits - n_bytes * 8
+    if number & ((1 << pad) - 1):
+        raise InvalidIdError("Id has non-zero padding bits")
+    return (number >> pad).to_bytes(n_bytes, "big")
+
+
+def _vint_encode(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _vint_decode(data: bytes) -> tuple[int, int]:
+    value = 0
+    for i, byte in enumerate(data[:5]):
+        value |= (byte & 0x7F) << (7 * i)
+        if not byte & 0x80:
+            return value, i + 1
+    raise InvalidIdError("Id has an invalid table number")
+
+
+def fletcher16(data: bytes) -> int:
+    c0 = c1 = 0
+    for byte in data:
+        c0 = (c0 + byte) % 256
+        c1 = (c1 + c0) % 256
+    return (c1 << 8) | c0
+
+
+def encode_id(table_number: int, internal_id: bytes) -> str:
+    if table_number <= 0 or table_number >= 2**32:
+        raise ValueError(f"table number {table_number} out of range")
+    if len(internal_id) != 16:
+        raise ValueError("internal id must be 16 bytes")
+    body = _vint_encode(table_number) + internal_id
+    return base32_encode(body + fletcher16(body).to_bytes(2, "little"))
+
+
+def new_internal_id(now: float | None = None) -> bytes:
+    days = int((time.time() if now is None else now) // 86400) & 0xFFFF
+    return os.urandom(14) + days.to_bytes(2, "big")
+
+
+def new_id(table_number: int) -> str:
+    return encode_id(table_number, new_internal_id())
+
+
+def decode_id(text: object) -> DecodedId:
+    """Decode and verify an id; raises InvalidIdError naming what is wrong (never silently accepts)."""
+    if not isinstance(text, str):
+        raise InvalidIdError("Id must be a string")
+    if not MIN_ID_LENGTH <= len(text) <= MAX_ID_LENGTH:
+        raise InvalidIdError(f"Id has invalid length {len(text)}")
+    data = base32_decode(text)
+    if base32_encode(data) != text:
+        raise InvalidIdError("Id is not in canonical form")
+    table_number, used = _vint_decode(data)
+    if table_number == 0:
+        raise InvalidIdError("Id has table number 0")
+    rest = data[used:]
+    if len(rest) != 18:
+        raise InvalidIdError("Id has the wrong length")
+    internal, footer = rest[:16], rest[16:]
+    if int.from_bytes(footer, "little") != fletcher16(data[: used + 16]):
+        raise InvalidIdError("Id has an invalid checksum")
+    return DecodedId(table_number, internal)
+
+
+def is_id(text: object) -> bool:
+    try:
+        decode_id(text)
+    except InvalidIdError:
+        return False
+    return True
