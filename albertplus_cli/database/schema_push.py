@@ -88,8 +88,8 @@ def apply_schema(
                 if index_name not in wanted:
                     change.removed_indexes.append(f"{name}.{index_name}")
         for index_name, (kind, spec) in wanted.items():
-            row = stored_indexes.get((number, index_name))
-            if row is not None and (row.kind, row.spec) == (kind, spec):
+            stored = stored_indexes.get((number, index_name))
+            if stored is not None and (stored.kind, stored.spec) == (kind, spec):
                 continue
             index_id = SqliteStore.create_index(conn, number, index_name, kind, spec)
             if index_name != CREATION_TIME_INDEX:

@@ -219,7 +219,9 @@ class Transaction:
             rows.append((index, encode_key(values)))
         return rows
 
-    def _search_rows(self, info: TableInfo, document: dict[str, Any]) -> list[tuple[SearchInfo, str | None, list[bytes]]]:
+    def _search_rows(
+        self, info: TableInfo, document: dict[str, Any]
+    ) -> list[tuple[SearchInfo, str | None, list[bytes]]]:
         rows = []
         for search in info.search_indexes.values():
             text = field_value(document, search.search_field)

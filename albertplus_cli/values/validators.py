@@ -68,7 +68,8 @@ class Validator:
 
     def _mismatch(self, value: Any, path: str) -> ValidationError:
         return ValidationError(
-            f"Value does not match validator.\nPath: {_path_text(path)}\nValue: {show_value(value)}\nValidator: {self!r}",
+            f"Value does not match validator.\nPath: {_path_text(path)}\nValue: {show_value(value)}\n"
+            f"Validator: {self!r}",
             path,
         )
 
@@ -213,7 +214,7 @@ class OptionalValidator(Validator):
             raise TypeError("v.optional() takes a validator")
         if isinstance(inner, OptionalValidator):
             inner = inner.inner
-        self.inner = inner
+        self.inner: Validator = inner
 
     def check(self, value: Any, path: str = "", tables: TableNumberLookup | None = None) -> None:
         if value is UNDEFINED:
