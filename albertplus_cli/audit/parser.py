@@ -288,8 +288,10 @@ def _header_length(texts: Sequence[str]) -> int:
 def _history_start(cells: Sequence[_Cell]) -> tuple[int, list[_Cell]] | None:
     """Find the Course History heading; return its cell index and the cells of the section after it.
 
-    Preference: a heading followed by the column header, then a cell that is only the heading, then any
-    mention (as the original did), so a note saying "see Course History" cannot win over the table.
+    Preference: a heading followed by the column header, then a cell that is only the heading, then a
+    cell that starts with it. A mention inside a sentence ("reviewed the Course History with ...") is
+    not a heading: the original took the first mention anywhere, so such a note would have hidden a
+    missing section behind an empty history.
     """
     mentions: list[tuple[int, str]] = []
     for index, cell in enumerate(cells):
@@ -310,8 +312,10 @@ def _history_start(cells: Sequence[_Cell]) -> tuple[int, list[_Cell]] | None:
     for index, rest in mentions:
         if _HEADING.fullmatch(cells[index].text):
             return index, section(index, rest)
-    index, rest = mentions[0]
-    return index, section(index, rest)
+    for index, rest in mentions:
+        if _HEADING.match(cells[index].text):
+            return index, section(index, rest)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------

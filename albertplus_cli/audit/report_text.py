@@ -39,6 +39,9 @@ _DEFAULT_SPACE_EM = 0.278
 # Characters closer than this fraction of their size belong to the same word (PDFs without spaces).
 _WORD_TOLERANCE_EM = 0.15
 
+# Ligature glyphs some PDF producers use; a title must read "Finance", not "\ufb01nance".
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb06": "st"}
+
 # Pasted text: a tab, or two or more spaces, separates columns.
 _TEXT_CELL_SPLIT = re.compile(r"\t+|[ ]{2,}")
 _WHITESPACE = re.compile(r"\s+")
@@ -175,7 +178,11 @@ def _clean(cell: str) -> str:
 
 
 def pdf_to_report(data: bytes, *, name: str = "input") -> ReportText:
-    """Extract the words of every page with pdfplumber and rebuild lines and column cells from them."""
+    """Read every page's glyphs with pdfplumber and rebuild lines, words and column cells from them.
+
+    The glyphs come from `page.layout` (pdfminer's objects, as pdfplumber builds them) rather than
+    `page.chars`: pdfplumber's per-character dicts triple the cost, and only boxes and text are needed.
+    """
     import pdfplumber  # deferred: pdfminer is slow to import and text input never needs it
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -187,18 +194,13 @@ def pdf_to_report(data: bytes, *, name: str = "input") -> ReportText:
             if page_count == 0:
                 raise EmptyFileError(f"{name} is a PDF without pages")
             for page_no, page in enumerate(pdf.pages, start=1):
-                words = page.extract_words(
-                    x_tolerance_ratio=_WORD_TOLERANCE_EM,
-                    keep_blank_chars=False,
-                    use_text_flow=False,
-                    extra_attrs=["size"],
-                )
-                if not words:
-                    has_images = has_images or bool(page.images)
-                    continue
-                space_em = _space_em(page.chars)
-                for line_words in group_lines(words):
-                    lines.append(TextLine(page_no, split_cells(line_words, space_em)))
+                glyphs, images = _page_glyphs(page.layout)
+                has_images = has_images or images
+                space_em = _space_em(glyphs)
+                for line in group_lines(glyphs):
+                    cells = split_cells(line_words(line), space_em)
+                    if cells:
+                        lines.append(TextLine(page_no, cells))
     except PdfminerException as err:
         cause = err.args[0] if err.args else err
         if "password" in type(cause).__name__.lower() or "encrypt" in str(cause).lower():
@@ -211,59 +213,99 @@ def pdf_to_report(data: bytes, *, name: str = "input") -> ReportText:
     return ReportText("pdf", name, page_count, tuple(lines))
 
 
-def _space_em(chars: Iterable[dict[str, Any]]) -> float:
+@dataclass(slots=True)
+class Box:
+    """A glyph or a word: its text and box (`top`/`bottom` measured down from the page's top edge)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+def _page_glyphs(layout: Any) -> tuple[list[Box], bool]:
+    """Every character of a page (descending into form XObjects), and whether the page has images."""
+    from pdfminer.layout import LTChar, LTContainer, LTImage
+
+    top_edge = float(layout.y1)
+    glyphs: list[Box] = []
+    has_images = False
+    stack = [layout]
+    while stack:
+        for obj in stack.pop():
+            if isinstance(obj, LTChar):
+                size = float(obj.size) or float(obj.height)
+                text = obj.get_text()
+                top, bottom = top_edge - obj.y1, top_edge - obj.y0
+                glyphs.append(Box(_LIGATURES.get(text, text), obj.x0, obj.x1, top, bottom, size))
+            elif isinstance(obj, LTImage):
+                has_images = True
+            elif isinstance(obj, LTContainer):
+                stack.append(obj)
+    return glyphs, has_images
+
+
+def _space_em(glyphs: Iterable[Box]) -> float:
     """The page's space width as a fraction of font size, measured on its space glyphs when it has some."""
-    ratios = [
-        (float(ch["x1"]) - float(ch["x0"])) / float(ch["size"])
-        for ch in chars
-        if ch.get("text") == " " and float(ch.get("size") or 0) > 0 and ch["x1"] > ch["x0"]
-    ]
+    ratios = [(g.x1 - g.x0) / g.size for g in glyphs if g.text == " " and g.size > 0 and g.x1 > g.x0]
     return statistics.median(ratios) if ratios else _DEFAULT_SPACE_EM
 
 
-def _word_size(word: dict[str, Any]) -> float:
-    """A word's font size, falling back to its box height."""
-    size = float(word.get("size") or 0)
-    return size if size > 0 else float(word["bottom"]) - float(word["top"])
-
-
-def group_lines(words: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Group words into visual lines: a word joins the line whose vertical middle is close to its own.
+def group_lines(boxes: Sequence[Box]) -> list[list[Box]]:
+    """Group boxes into visual lines: a box joins the line whose vertical middle is close to its own.
 
     Sorting by vertical middle (not by `top`) keeps a line together when its cells use different font
     sizes; "close" is under half the larger height, so two table rows never merge.
     """
-    def middle(word: dict[str, Any]) -> float:
-        return (float(word["top"]) + float(word["bottom"])) / 2
-
-    lines: list[list[dict[str, Any]]] = []
+    lines: list[list[Box]] = []
     line_mid = 0.0
     line_height = 0.0
-    for word in sorted(words, key=middle):
-        mid = middle(word)
-        height = float(word["bottom"]) - float(word["top"])
+    for box in sorted(boxes, key=lambda b: b.top + b.bottom):
+        mid = (box.top + box.bottom) / 2
+        height = box.bottom - box.top
         if lines and abs(mid - line_mid) <= max(height, line_height) / 2:
-            lines[-1].append(word)
-            count = len(lines[-1])
-            line_mid += (mid - line_mid) / count
+            lines[-1].append(box)
+            line_mid += (mid - line_mid) / len(lines[-1])
             line_height = max(line_height, height)
         else:
-            lines.append([word])
+            lines.append([box])
             line_mid, line_height = mid, height
-    return [sorted(line, key=lambda w: float(w["x0"])) for line in lines]
+    return [sorted(line, key=lambda b: b.x0) for line in lines]
 
 
-def split_cells(line: Sequence[dict[str, Any]], space_em: float = _DEFAULT_SPACE_EM) -> tuple[str, ...]:
-    """Cut one line (words sorted left to right) into cells at gaps wider than a column gap."""
+def line_words(glyphs: Sequence[Box]) -> list[Box]:
+    """Join one line's glyphs (left to right) into words: a space glyph, or a gap wider than a small
+    fraction of the font size (PDFs that position words without drawing spaces), ends a word."""
+    words: list[Box] = []
+    current: Box | None = None
+    for glyph in glyphs:
+        if not glyph.text.strip():
+            current = None
+            continue
+        if current is not None and glyph.x0 - current.x1 <= _WORD_TOLERANCE_EM * max(glyph.size, current.size):
+            current.text += glyph.text
+            current.x1 = max(current.x1, glyph.x1)
+            current.top = min(current.top, glyph.top)
+            current.bottom = max(current.bottom, glyph.bottom)
+            current.size = max(current.size, glyph.size)
+        else:
+            current = Box(glyph.text, glyph.x0, glyph.x1, glyph.top, glyph.bottom, glyph.size)
+            words.append(current)
+    return words
+
+
+def split_cells(words: Sequence[Box], space_em: float = _DEFAULT_SPACE_EM) -> tuple[str, ...]:
+    """Cut one line's words (left to right) into cells at gaps wider than a column gap."""
     cells: list[list[str]] = []
     prev_x1: float | None = None
     prev_size = 0.0
-    for word in line:
-        size = _word_size(word)
-        gap_limit = max(_GAP_IN_SPACES * space_em, _MIN_GAP_EM) * max(size, prev_size)
-        if prev_x1 is None or float(word["x0"]) - prev_x1 > gap_limit:
+    for word in words:
+        gap_limit = max(_GAP_IN_SPACES * space_em, _MIN_GAP_EM) * max(word.size, prev_size)
+        if prev_x1 is None or word.x0 - prev_x1 > gap_limit:
             cells.append([])
-        cells[-1].append(str(word["text"]))
-        prev_x1 = max(float(word["x1"]), prev_x1 or 0.0)
-        prev_size = size
+        cells[-1].append(word.text)
+        prev_x1 = word.x1 if prev_x1 is None else max(word.x1, prev_x1)
+        prev_size = word.size
     return tuple(_clean(" ".join(cell)) for cell in cells if cell)

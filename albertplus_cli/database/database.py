@@ -12,8 +12,9 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -67,6 +68,9 @@ class Database:
         self._queue: queue.SimpleQueue[_Job | _SchemaJob | None] = queue.SimpleQueue()
         self._listeners: list[Callable[[Commit], None]] = []
         self._lock = threading.Lock()
+        self._pinned = threading.local()
+        self._peek_conn = self.store.connect()
+        self._peek_lock = threading.Lock()
         ts, _ = SqliteStore.last_commit(self._writer_conn)
         self.latest_ts = ts
         self.catalog = Catalog.load(self._writer_conn, schema)
@@ -83,13 +87,38 @@ class Database:
 
     # -- reads -------------------------------------------------------------------------------------
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Pin one read snapshot for this thread: every `read` inside sees the same data and ts."""
+        conn = self.store.reader()
+        conn.execute("BEGIN")
+        self._pinned.conn = conn
+        try:
+            yield
+        finally:
+            self._pinned.conn = None
+            conn.execute("COMMIT")
+
+    def snapshot_ts(self) -> int:
+        """The ts of this thread's current read snapshot (inside `snapshot()`)."""
+        conn = getattr(self._pinned, "conn", None) or self.store.reader()
+        return SqliteStore.last_commit(conn)[0]
+
+    def read_latest_ts(self) -> int:
+        """The newest committed ts in the file, including other processes' commits (cheap: one PK lookup)."""
+        with self._peek_lock:
+            ts = SqliteStore.last_commit(self._peek_conn)[0]
+        return ts
+
     def read(
         self, fn: Callable[[Transaction], T], deadline: Callable[[], None] | None = None,
         journal: str | None = None,
     ) -> tuple[T, Transaction]:
         """Run `fn` in a read-only snapshot on this thread's connection."""
-        conn = self.store.reader()
-        conn.execute("BEGIN")
+        pinned = getattr(self._pinned, "conn", None)
+        conn = pinned or self.store.reader()
+        if pinned is None:
+            conn.execute("BEGIN")
         try:
             ts, _ = SqliteStore.last_commit(conn)
             catalog = self.catalog
@@ -97,7 +126,8 @@ class Database:
             tx.journal_in = journal
             return fn(tx), tx
         finally:
-            conn.execute("COMMIT")
+            if pinned is None:
+                conn.execute("COMMIT")
 
     # -- writes ------------------------------------------------------------------------------------
 

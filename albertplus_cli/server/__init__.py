@@ -13,3 +13,8 @@ from albertplus_cli.functions.registry import (
 __all__ = [
     "ConvexError", "action", "internal_action", "internal_mutation", "internal_query", "mutation", "query",
 ]
+
+# HTTP actions for functions/http.py (imported lazily by users; no server start-up cost).
+from albertplus_cli.server.http_router import HttpRequest, HttpResponse, HttpRouter, http_action  # noqa: E402
+
+__all__ += ["HttpRequest", "HttpResponse", "HttpRouter", "http_action"]

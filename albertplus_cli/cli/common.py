@@ -1,0 +1,56 @@
+"""Options and helpers shared by the commands: the project folder, finding a running server, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import httpx
+import typer
+from rich.console import Console
+
+err_console = Console(stderr=True, highlight=False)
+
+PROJECT_OPTION = typer.Option(Path("."), "--dir", help="The project folder (holds schema.py and functions/).",
+                              file_okay=False, dir_okay=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `error: message` to stderr and return the Exit to raise (exit 1: the work failed)."""
+    err_console.print(f"[bold red]error:[/bold red] {message}", markup=True)
+    return typer.Exit(code)
+
+
+def project_root(path: Path) -> Path:
+    root = path.resolve()
+    if not root.is_dir():
+        raise fail(f"{path} is not a folder", 2)
+    return root
+
+
+def running_server_url(project_dir: Path) -> str | None:
+    """The URL of a running `albertplus dev` for this project (ALBERTPLUS_URL or .albertplus/server.json),
+    if it answers."""
+    candidates = []
+    if os.environ.get("ALBERTPLUS_URL"):
+        candidates.append(os.environ["ALBERTPLUS_URL"].rstrip("/"))
+    server_file = project_dir / ".albertplus" / "server.json"
+    if server_file.exists():
+        try:
+            candidates.append(str(json.loads(server_file.read_text())["url"]).rstrip("/"))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    for url in candidates:
+        try:
+            if httpx.get(f"{url}/instance_name", timeout=1.0).status_code == 200:
+                return url
+        except httpx.HTTPError:
+            continue
+    return None
+
+
+def admin_key_for(project_dir: Path) -> str:
+    from albertplus_cli.auth import load_or_create_admin_key, state_dir_for
+
+    return os.environ.get("ALBERTPLUS_ADMIN_KEY") or load_or_create_admin_key(state_dir_for(project_dir))

@@ -1,0 +1,73 @@
+"""The two ASGI apps of a running deployment: the API (HTTP API + sync WebSocket) and the site (HTTP actions)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from albertplus_cli.server.backend import VERSION, Backend
+from albertplus_cli.server.http_api import routes as api_routes
+from albertplus_cli.server.json_response import json_response
+from albertplus_cli.server.site import site_routes
+from albertplus_cli.sync.endpoint import sync_routes
+from albertplus_cli.sync.hub import SyncHub
+
+
+def _stats_route(backend: Backend, hub: SyncHub, extra: Callable[[], dict[str, Any]] | None) -> Route:
+    async def stats(request: Request) -> Response:
+        identity = await backend.in_thread(
+            backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
+        )
+        if not identity.is_admin:
+            return json_response({"code": "Unauthenticated", "message": "Stats need the admin key"}, 401)
+        engine = backend.engine
+        body = {
+            "version": VERSION,
+            "url": str(request.base_url).rstrip("/"),
+            "uptimeSeconds": time.time() - engine.started_at,
+            "connections": len(hub.sessions),
+            "subscriptions": len(hub.queries),
+            "subscriptionExecutions": hub.stats.executions,
+            "reactiveReruns": hub.stats.reruns,
+            "syncIterations": hub.stats.iterations,
+            "latestTs": engine.db.latest_ts,
+            "functions": len(engine.project.functions),
+        }
+        if extra is not None:
+            body.update(extra())
+        return json_response(body)
+
+    return Route("/api/albertplus/stats", stats, methods=["GET"])
+
+
+def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict[str, Any]] | None = None) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    return Starlette(
+        routes=[*api_routes(backend), _stats_route(backend, hub, extra_stats), *sync_routes(backend, hub)],
+        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
+                               expose_headers=["*"], max_age=3600)],
+        lifespan=lifespan,
+    )
+
+
+def build_site_app(backend: Backend, log: Callable[[str], None] = print) -> Starlette:
+    return Starlette(
+        routes=site_routes(backend, log),
+        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])],
+    )

@@ -1,0 +1,164 @@
+"""Convex's public HTTP API: /api/query, /api/mutation, /api/action, /api/run/{path}, /api/function,
+/api/query_ts, /api/query_at_ts, /api/query_batch, and the meta routes (/version, /instance_name)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from albertplus_cli.functions.outcome import Outcome
+from albertplus_cli.server.backend import VERSION, Backend, ts_from_wire, ts_to_wire
+from albertplus_cli.server.http_errors import HttpError, bad_request
+from albertplus_cli.server.http_protocol import (
+    check_client_version,
+    read_json_body,
+    request_args,
+    request_format,
+    request_path,
+    udf_response,
+)
+from albertplus_cli.server.json_response import json_response
+from albertplus_cli.values.json_formats import Format
+
+
+def _handler(backend: Backend, fn: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            check_client_version(request)
+            return await fn(backend, request)  # type: ignore[no-any-return]
+        except HttpError as e:
+            return e.response()
+
+    return endpoint
+
+
+async def _identity(backend: Backend, request: Request) -> Any:
+    return await backend.in_thread(
+        backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
+    )
+
+
+async def _body_object(request: Request) -> dict[str, Any]:
+    data = await read_json_body(request)
+    if not isinstance(data, dict):
+        raise bad_request("BadJsonBody", "The request body must be a JSON object")
+    return data
+
+
+def _udf(kind: str | None, *, admin_only: bool = False) -> Any:
+    async def handle(backend: Backend, request: Request) -> Response:
+        data = await _body_object(request)
+        fmt = request_format(data)
+        path = request_path(data)
+        args = request_args(data.get("args"), fmt)
+        identity = await _identity(backend, request)
+        if admin_only and not identity.is_admin:
+            raise HttpError(401, "Unauthenticated",
+                            "/api/function requires an admin key: send `Authorization: Convex <admin key>` "
+                            "(see `albertplus admin-key`)")
+        outcome = await backend.run(kind, path, args, identity, public_only=not identity.is_admin)
+        return json_response(udf_response(outcome, fmt))
+
+    return handle
+
+
+async def _get_query(backend: Backend, request: Request) -> Response:
+    params = request.query_params
+    path = params.get("path")
+    if not path:
+        raise bad_request("BadRequest", "GET /api/query needs a `path` query parameter")
+    fmt = request_format({"format": params.get("format")})
+    try:
+        raw_args = orjson.loads(params.get("args") or "{}")
+    except orjson.JSONDecodeError:
+        raise bad_request("BadJsonBody", "`args` must be a JSON object") from None
+    args = request_args(raw_args, fmt)
+    identity = await _identity(backend, request)
+    outcome = await backend.run("query", path, args, identity)
+    return json_response(udf_response(outcome, fmt))
+
+
+async def _run_route(backend: Backend, request: Request) -> Response:
+    raw = request.path_params["function_path"].strip("/")
+    module, _, name = raw.rpartition("/")
+    if not module or not name:
+        raise bad_request("BadRequest", f"/api/run/{raw}: expected /api/run/<module path>/<function name>")
+    data = await read_json_body(request, allow_empty=True) or {}
+    if not isinstance(data, dict):
+        raise bad_request("BadJsonBody", "The request body must be a JSON object")
+    fmt = request_format(data, default="json")
+    args = request_args(data.get("args"), fmt)
+    identity = await _identity(backend, request)
+    outcome = await backend.run(None, f"{module}:{name}", args, identity, public_only=True)
+    return json_response(udf_response(outcome, fmt))
+
+
+async def _query_ts(backend: Backend, request: Request) -> Response:
+    await read_json_body(request, allow_empty=True)
+    return json_response({"ts": ts_to_wire(backend.engine.db.latest_ts)})
+
+
+async def _query_at_ts(backend: Backend, request: Request) -> Response:
+    data = await _body_object(request)
+    fmt = request_format(data)
+    try:
+        ts = ts_from_wire(data.get("ts"))
+    except (ValueError, TypeError):
+        raise bad_request("BadRequest", "`ts` must be a timestamp from /api/query_ts (base64 of 8 bytes)") from None
+    if ts > backend.engine.db.latest_ts:
+        raise bad_request("BadRequest", "`ts` is in the future of this deployment")
+    # Reads are served at the latest snapshot: this backend keeps no history of old versions.
+    args = request_args(data.get("args"), fmt)
+    identity = await _identity(backend, request)
+    outcome = await backend.run("query", request_path(data), args, identity)
+    return json_response(udf_response(outcome, fmt))
+
+
+async def _query_batch(backend: Backend, request: Request) -> Response:
+    data = await _body_object(request)
+    queries = data.get("queries")
+    if not isinstance(queries, list):
+        raise bad_request("BadJsonBody", "The request body needs `queries`: a list of {path, args, format?}")
+    parsed: list[tuple[str, dict[str, Any], Format]] = []
+    for item in queries:
+        if not isinstance(item, dict):
+            raise bad_request("BadJsonBody", "Each entry of `queries` must be an object")
+        fmt = request_format(item)
+        parsed.append((request_path(item), request_args(item.get("args"), fmt), fmt))
+    identity = await _identity(backend, request)
+    executor = backend.engine.executor
+
+    def run_all() -> list[Outcome]:
+        with backend.engine.db.snapshot():
+            return [executor.run_query(path, args, identity) for path, args, _fmt in parsed]
+
+    outcomes = await backend.in_thread(run_all)
+    return json_response({"results": [udf_response(o, f) for o, (_p, _a, f) in zip(outcomes, parsed, strict=True)]})
+
+
+def routes(backend: Backend) -> list[Route]:
+    def text(body: str) -> Any:
+        async def endpoint(_request: Request) -> Response:
+            return PlainTextResponse(body)
+
+        return endpoint
+
+    return [
+        Route("/api/query", _handler(backend, _udf("query")), methods=["POST"]),
+        Route("/api/query", _handler(backend, _get_query), methods=["GET"]),
+        Route("/api/mutation", _handler(backend, _udf("mutation")), methods=["POST"]),
+        Route("/api/action", _handler(backend, _udf("action")), methods=["POST"]),
+        Route("/api/function", _handler(backend, _udf(None, admin_only=True)), methods=["POST"]),
+        Route("/api/run/{function_path:path}", _handler(backend, _run_route), methods=["POST"]),
+        Route("/api/query_ts", _handler(backend, _query_ts), methods=["POST"]),
+        Route("/api/query_at_ts", _handler(backend, _query_at_ts), methods=["POST"]),
+        Route("/api/query_batch", _handler(backend, _query_batch), methods=["POST"]),
+        Route("/version", text(VERSION), methods=["GET"]),
+        Route("/instance_version", text(VERSION), methods=["GET"]),
+        Route("/instance_name", text(backend.instance_name), methods=["GET"]),
+        Route("/", text("This albertplus deployment is running. See https://docs.convex.dev/."), methods=["GET"]),
+    ]

@@ -1,0 +1,102 @@
+"""Parsing Convex HTTP API requests and shaping their responses (spec/convex-protocol.md §1).
+
+Requests: `Content-Type: application/json` required; body ≤ 16 MiB; `args` as an object or a one-element
+array; `format` with Convex's names and default (clean `json` when absent); `Convex-Client` must parse.
+Responses: `{"status":"success","value",...}` / `{"status":"error","errorMessage","errorData"?}` with HTTP 200,
+and `logLines` omitted when empty, as Convex does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from albertplus_cli.functions.outcome import Outcome
+from albertplus_cli.server.http_errors import HttpError, bad_request
+from albertplus_cli.values.json_formats import Format, ValueError_, decode, encode, parse_format
+
+MAX_BODY_SIZE = (16 << 20) + 2000
+_CLIENT_VERSION = re.compile(r"^([A-Za-z][A-Za-z0-9_.]*)-(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-+]*)?)$")
+
+
+def check_client_version(request: Request) -> None:
+    value = request.headers.get("convex-client")
+    if value is None:
+        return
+    if not _CLIENT_VERSION.match(value):
+        raise bad_request("InvalidClientVersion", f"Invalid Convex-Client header: {value[:80]!r} "
+                                                  "(expected <client>-<semver>, e.g. npm-1.48.0)")
+
+
+async def read_json_body(request: Request, *, allow_empty: bool = False) -> Any:
+    content_type = request.headers.get("content-type", "")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_SIZE:
+        raise HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_SIZE:
+            raise HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
+    if allow_empty and not body.strip():
+        return None
+    if not content_type.split(";")[0].strip().lower() == "application/json":
+        raise bad_request("BadJsonBody", "Expected request with `Content-Type: application/json`")
+    try:
+        return orjson.loads(bytes(body))
+    except orjson.JSONDecodeError as e:
+        raise bad_request("BadJsonBody", f"Failed to deserialize the JSON body: {e}") from None
+
+
+def request_format(data: dict[str, Any], default: Format = "json") -> Format:
+    fmt = data.get("format")
+    if fmt is not None and not isinstance(fmt, str):
+        raise bad_request("BadFormat", "`format` must be a string")
+    try:
+        return parse_format(fmt, default)
+    except ValueError_ as e:
+        raise bad_request("BadFormat", str(e)) from None
+
+
+def request_args(raw: Any, fmt: Format) -> dict[str, Any]:
+    """Args as an object, or a legacy one-element array holding the object; decoded in the request format."""
+    if raw is None:
+        raw = {}
+    if isinstance(raw, list):
+        if len(raw) != 1:
+            raise bad_request("InvalidArgs", f"Function arguments as an array must hold exactly one object, "
+                                             f"got {len(raw)} elements")
+        raw = raw[0]
+    if not isinstance(raw, dict):
+        raise bad_request("InvalidArgs", "Function arguments must be an object")
+    try:
+        decoded = decode(raw, "export_json" if fmt == "export_json" else "convex_encoded_json")
+    except ValueError_ as e:
+        raise bad_request("InvalidArgs", f"Invalid function arguments: {e}") from None
+    assert isinstance(decoded, dict)
+    return decoded
+
+
+def request_path(data: dict[str, Any]) -> str:
+    path = data.get("path")
+    if not isinstance(path, str) or not path:
+        raise bad_request("BadJsonBody", "The request body needs a `path` string (e.g. \"messages:list\")")
+    return path
+
+
+def udf_response(outcome: Outcome, fmt: Format) -> dict[str, Any]:
+    if outcome.ok:
+        try:
+            body: dict[str, Any] = {"status": "success", "value": encode(outcome.value, fmt)}
+        except ValueError_ as e:
+            body = {"status": "error", "errorMessage": f"Function returned a value that cannot be encoded: {e}"}
+    else:
+        body = {"status": "error", "errorMessage": outcome.error_message or "Server Error"}
+        if outcome.has_error_data:
+            body["errorData"] = encode(outcome.error_data, fmt)
+    if outcome.log_lines:
+        body["logLines"] = outcome.log_lines
+    return body

@@ -1,0 +1,61 @@
+"""The site port (3211): serves the HTTP actions routed in `functions/http.py`."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from albertplus_cli.auth import ANONYMOUS, AuthenticationError
+from albertplus_cli.functions.context import ActionCtx
+from albertplus_cli.server.backend import Backend
+from albertplus_cli.server.http_protocol import MAX_BODY_SIZE
+from albertplus_cli.server.http_router import HttpRequest, HttpResponse, HttpRouter
+from albertplus_cli.server.json_response import json_response
+
+
+def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Route]:
+    async def endpoint(request: Request) -> Response:
+        router = backend.engine.project.http_router
+        if not isinstance(router, HttpRouter):
+            return json_response({"code": "NotFound", "message": "No HTTP routes: functions/http.py defines "
+                                  "no `http = HttpRouter()`"}, 404)
+        action, exists = router.lookup(request.method, request.url.path)
+        if action is None:
+            status = 405 if exists else 404
+            return json_response({"code": "NotFound" if status == 404 else "MethodNotAllowed",
+                                  "message": f"No HTTP action for {request.method} {request.url.path}"}, status)
+        body = await request.body()
+        if len(body) > MAX_BODY_SIZE:
+            return json_response({"code": "PayloadTooLarge", "message": "Request body is too large"}, 413)
+        http_request = HttpRequest(request.method, str(request.url), request.url.path, dict(request.headers), body,
+                                   dict(request.query_params))
+        authorization = request.headers.get("authorization")
+        try:
+            identity = (await backend.in_thread(backend.identity, authorization)
+                        if authorization and authorization.lower().startswith("bearer ") else ANONYMOUS)
+        except Exception:  # noqa: BLE001 - an HTTP action decides itself what an invalid token means
+            identity = ANONYMOUS
+
+        def run() -> HttpResponse:
+            ctx = ActionCtx(identity, backend.engine.executor._action_runner(identity))
+            return action.handler(ctx, http_request)
+
+        try:
+            result = await backend.in_thread(run)
+        except AuthenticationError as e:
+            return json_response({"code": "Unauthenticated", "message": str(e)}, 401)
+        except Exception as e:  # noqa: BLE001 - a failing HTTP action is a 500 from user code, as in Convex
+            log(f"[red]HTTP action {request.method} {request.url.path} failed:[/red] {e}\n"
+                + "".join(traceback.format_exception(type(e), e, e.__traceback__)[-3:]))
+            return json_response({"code": "HttpActionError", "message": f"Uncaught {type(e).__name__}: {e}"}, 500)
+        if not isinstance(result, HttpResponse):
+            return json_response({"code": "HttpActionError",
+                                  "message": "The HTTP action did not return an HttpResponse"}, 500)
+        body_out = result.body.encode() if isinstance(result.body, str) else (result.body or b"")
+        return Response(body_out, status_code=result.status, headers=result.headers)
+
+    return [Route("/{path:path}", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])]

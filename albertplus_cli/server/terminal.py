@@ -1,0 +1,37 @@
+"""What `albertplus dev` prints: a banner, one line per function execution (with its log lines), pushes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console
+from rich.markup import escape
+
+from albertplus_cli.functions.outcome import Outcome
+
+KIND_LETTER = {"query": "Q", "mutation": "M", "action": "A", "unknown": "?"}
+
+
+class Terminal:
+    def __init__(self, console: Console | None = None, quiet: bool = False) -> None:
+        self.console = console or Console(highlight=False, soft_wrap=True)
+        self.quiet = quiet
+
+    def print(self, text: str) -> None:
+        self.console.print(text)
+
+    def execution(self, outcome: Outcome) -> None:
+        if self.quiet:
+            return
+        now = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+        letter = KIND_LETTER.get(outcome.kind, "?")
+        ms = outcome.duration * 1000
+        status = "[green]ok[/green]" if outcome.ok else "[red]error[/red]"
+        line = f"[dim]{now}[/dim] [bold]{letter}[/bold] {escape(outcome.path)} [dim]{ms:.1f} ms[/dim] {status}"
+        if not outcome.ok and outcome.error_message:
+            first = outcome.error_message.split("\n", 2)
+            detail = first[1] if len(first) > 1 else first[0]
+            line += f" [red]{escape(detail[:300])}[/red]"
+        self.console.print(line)
+        for log_line in outcome.log_lines:
+            self.console.print(f"    [cyan]{escape(log_line)}[/cyan]")

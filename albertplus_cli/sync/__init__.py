@@ -1,0 +1,1 @@
+"""Convex's sync protocol over WebSocket: sessions, shared subscriptions, range-precise invalidation."""
