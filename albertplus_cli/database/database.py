@@ -29,6 +29,8 @@ from albertplus_cli.storage import SqliteStore
 
 T = TypeVar("T")
 MAX_BATCH = 64
+COMMIT_LOG_RETENTION_NS = 10 * 60 * 1_000_000_000  # subscribers read the log; ten minutes is plenty
+PRUNE_EVERY_COMMITS = 2000
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Database:
         self.catalog = Catalog.load(self._writer_conn, schema)
         self._thread = threading.Thread(target=self._run_writer, name="albertplus-writer", daemon=True)
         self._closed = False
+        self._commits_since_prune = 0
         self._thread.start()
         self.push_schema(schema)
 
@@ -242,6 +245,10 @@ class Database:
                 conn.execute("ROLLBACK TO mutation")
                 conn.execute("RELEASE mutation")
                 outcomes.append((job, None, e))
+        self._commits_since_prune += len(commits)
+        if self._commits_since_prune >= PRUNE_EVERY_COMMITS:
+            self._commits_since_prune = 0
+            SqliteStore.prune_commits(conn, last_ts - COMMIT_LOG_RETENTION_NS)
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as e:
@@ -266,6 +273,10 @@ class Database:
                 job.future.set_result(result)  # type: ignore[arg-type]
 
     # -- commits from other processes ----------------------------------------------------------------
+
+    def log_pruned_through(self) -> int:
+        """Commits at or before this ts may be gone from the log (a reader behind it must re-run everything)."""
+        return SqliteStore.pruned_through(self.store.reader())
 
     def commits_after(self, ts: int) -> list[Commit]:
         """Commits with a ts above `ts`, read from the log (including other processes' commits)."""

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS documents(
     creation_time REAL NOT NULL,
     body BLOB NOT NULL             -- the user fields in convex_encoded_json
 );
+CREATE INDEX IF NOT EXISTS documents_by_table ON documents(table_number);
 CREATE TABLE IF NOT EXISTS index_entries(
     index_id INTEGER NOT NULL,
     key BLOB NOT NULL,
@@ -263,6 +264,21 @@ class SqliteStore:
     @staticmethod
     def append_commit(conn: sqlite3.Connection, ts: int, creation_time: float, writes: bytes) -> None:
         conn.execute("INSERT INTO commits(ts, creation_time, writes) VALUES (?, ?, ?)", (ts, creation_time, writes))
+
+    @staticmethod
+    def prune_commits(conn: sqlite3.Connection, before_ts: int) -> int:
+        """Drop log entries older than `before_ts` (never the newest: it anchors the ts across restarts)."""
+        newest = SqliteStore.last_commit(conn)[0]
+        cut = min(before_ts, newest)
+        cur = conn.execute("DELETE FROM commits WHERE ts < ?", (cut,))
+        if cur.rowcount:
+            SqliteStore.set_meta(conn, "commits_pruned_through", str(cut - 1))
+        return cur.rowcount
+
+    @staticmethod
+    def pruned_through(conn: sqlite3.Connection) -> int:
+        value = SqliteStore.get_meta(conn, "commits_pruned_through")
+        return int(value) if value else 0
 
     @staticmethod
     def commits_after(conn: sqlite3.Connection, ts: int, limit: int = 1000) -> list[tuple[int, bytes]]:

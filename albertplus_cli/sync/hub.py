@@ -187,6 +187,8 @@ class SyncHub:
         with self.db.snapshot():
             ts = self.db.snapshot_ts()
             commits: list[Commit] = []
+            if self.db.log_pruned_through() > self.processed_ts:
+                rerun_all = True  # the log no longer reaches back to our last ts: re-run everything
             cursor = self.processed_ts
             while cursor < ts:
                 batch = self.db.commits_after(cursor)
