@@ -49,7 +49,7 @@ class WriteResult(Generic[T]):
 @dataclass
 class _Job:
     fn: Callable[[Transaction], Any]
-    future: Future[WriteResult[Any]]
+    done: Callable[[WriteResult[Any] | None, BaseException | None], None]
     deadline_factory: Callable[[], Callable[[], None] | None] | None
 
 
@@ -139,11 +139,28 @@ class Database:
         deadline_factory: Callable[[], Callable[[], None] | None] | None = None,
     ) -> Future[WriteResult[T]]:
         """Queue a mutation for the writer; the future resolves after its commit is durable."""
+        future: Future[WriteResult[T]] = Future()
+
+        def done(result: WriteResult[Any] | None, error: BaseException | None) -> None:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)  # type: ignore[arg-type]
+
+        self.submit_with_callback(fn, done, deadline_factory)
+        return future
+
+    def submit_with_callback(
+        self, fn: Callable[[Transaction], Any],
+        done: Callable[[WriteResult[Any] | None, BaseException | None], None],
+        deadline_factory: Callable[[], Callable[[], None] | None] | None = None,
+    ) -> None:
+        """Queue a mutation; `done(result, error)` is called on the writer thread after the commit is durable.
+
+        The hot path for servers: no Future objects (each costs a Condition) between the writer and the loop."""
         if self._closed:
             raise RuntimeError("database is closed")
-        future: Future[WriteResult[T]] = Future()
-        self._queue.put(_Job(fn, future, deadline_factory))
-        return future
+        self._queue.put(_Job(fn, done, deadline_factory))
 
     def write(self, fn: Callable[[Transaction], T]) -> WriteResult[T]:
         return self.submit(fn).result()
@@ -216,13 +233,11 @@ class Database:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
             for job in batch:
-                job.future.set_exception(e)
+                job.done(None, e)
             return
         last_ts, creation_time = SqliteStore.last_commit(conn)
         catalog = self.catalog
         for job in batch:
-            if not job.future.set_running_or_notify_cancel():
-                continue
             deadline = job.deadline_factory() if job.deadline_factory else None
             tx = Transaction(conn, catalog, writable=True, snapshot_ts=last_ts, creation_time=creation_time,
                              deadline=deadline)
@@ -254,7 +269,7 @@ class Database:
         except sqlite3.Error as e:
             conn.execute("ROLLBACK")
             for job, _result, _error in outcomes:
-                job.future.set_exception(e)
+                job.done(None, e)
             return
         if catalog_changed:
             self.catalog = Catalog.load(conn, self.catalog.schema)
@@ -267,10 +282,10 @@ class Database:
                 except Exception:  # noqa: BLE001 - a listener must not break the writer
                     pass
         for job, result, error in outcomes:
-            if error is not None:
-                job.future.set_exception(error)
-            else:
-                job.future.set_result(result)  # type: ignore[arg-type]
+            try:
+                job.done(result, error)
+            except Exception:  # noqa: BLE001 - a caller's callback must not break the writer
+                pass
 
     # -- commits from other processes ----------------------------------------------------------------
 

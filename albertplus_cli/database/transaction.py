@@ -13,8 +13,6 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import orjson
-
 from albertplus_cli.database.catalog import Catalog, IndexInfo, SearchInfo, TableInfo
 from albertplus_cli.database.documents import to_document, user_fields
 from albertplus_cli.database.errors import DatabaseError
@@ -23,7 +21,7 @@ from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER, InvalidIdError, decode_id, new_id
 from albertplus_cli.values.index_keys import encode_key, field_value
-from albertplus_cli.values.json_formats import ValueError_, encode
+from albertplus_cli.values.json_formats import ValueError_
 from albertplus_cli.values.types import UNDEFINED
 from albertplus_cli.values.validators import ValidationError
 
@@ -34,8 +32,30 @@ def next_up(x: float) -> float:
     return math.nextafter(x, math.inf)
 
 
+def _nested_system_field(value: Any) -> str | None:
+    """The first `_`-prefixed field name below the top level: Convex refuses such documents
+    (`DocumentValidationError::NestedSystemField`), so an export of ours must not contain any."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and key.startswith("_"):
+                return key
+            found = _nested_system_field(item)
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found = _nested_system_field(item)
+            if found is not None:
+                return found
+    return None
+
+
 class Transaction:
     """State of one function execution's database access."""
+
+    #: Set by system operations (`albertplus import`) that must write a whole table in one transaction, as
+    #: Convex's snapshot import does; user functions keep Convex's per-transaction write limit.
+    system_writes: bool = False
 
     def __init__(
         self,
@@ -81,9 +101,9 @@ class Transaction:
 
     def _count_written(self) -> None:
         self.written += 1
-        if self.written > limits.MAX_WRITTEN_DOCUMENTS:
+        if self.written > limits.MAX_WRITTEN_DOCUMENTS and not self.system_writes:
             raise DatabaseError(
-                f"Too many documents written in a single function execution (limit: {limits.MAX_WRITTEN_DOCUMENTS})."
+                f"Too many writes in a single function execution (limit: {limits.MAX_WRITTEN_DOCUMENTS})"
             )
 
     def _check_intervals(self) -> None:
@@ -194,6 +214,9 @@ class Transaction:
                 raise DatabaseError(
                     f"Field '{name}' starts with an underscore, which is only allowed for system fields like '_id'"
                 )
+        nested = _nested_system_field(list(fields.values()))
+        if nested is not None:
+            raise DatabaseError(f"Field '{nested}' starts with an underscore, which is not allowed for nested fields")
         schema = self.catalog.schema
         if info.validator is not None and (schema is None or schema.schema_validation):
             try:
@@ -206,8 +229,7 @@ class Transaction:
 
     def _encode_body(self, document: dict[str, Any]) -> bytes:
         try:
-            limits.check_document(document)
-            return orjson.dumps(encode(user_fields(document)))
+            return limits.check_document(user_fields(document))
         except (limits.LimitError, ValueError_) as e:
             raise DatabaseError(str(e)) from None
 
@@ -266,6 +288,44 @@ class Transaction:
         body = self._encode_body(document)
         self._count_written()
         doc = SqliteStore.insert_document(self.conn, doc_id, info.number, self._creation_time, body)
+        self._write_indexes(info, doc, None, document)
+        return doc_id
+
+    def import_document(
+        self, table: str, value: dict[str, Any], doc_id: str | None = None, creation_time: float | None = None
+    ) -> str:
+        """Insert a document keeping a given `_id` and `_creationTime` (either may be None: a new one is made).
+
+        Only snapshot import uses this: Convex's import is the one way to keep system fields. The id must be
+        a valid id of `table` that no document has; the creation time a float64 in (0, 2^53). Later inserts
+        get larger creation times than any imported one, so `_creationTime` order stays insertion order.
+        """
+        self.tick()
+        info = self._table_for_write(table)
+        fields = {k: val for k, val in value.items() if val is not UNDEFINED}
+        self._validate(info, fields)
+        if doc_id is None:
+            doc_id = new_id(info.number)
+        elif self._decode_id_arg(doc_id, "import") != info.number:
+            raise DatabaseError(f"Invalid _id {doc_id}: it is not an id of table '{table}'")
+        if creation_time is None:
+            self._creation_time = next_up(self._creation_time)
+            creation_time = self._creation_time
+        elif isinstance(creation_time, bool) or not isinstance(creation_time, (int, float)) or not (
+            0 < creation_time < 2**53
+        ):
+            raise DatabaseError(f"Invalid _creationTime {creation_time!r}: must be a number in (0, 2^53)")
+        else:
+            creation_time = float(creation_time)
+            self._creation_time = max(self._creation_time, creation_time)
+        self.max_creation_time = max(self.max_creation_time, creation_time)
+        document = {"_id": doc_id, "_creationTime": creation_time, **fields}
+        body = self._encode_body(document)
+        self._count_written()
+        try:
+            doc = SqliteStore.insert_document(self.conn, doc_id, info.number, creation_time, body)
+        except sqlite3.IntegrityError:
+            raise DatabaseError(f"A document with _id {doc_id} already exists") from None
         self._write_indexes(info, doc, None, document)
         return doc_id
 

@@ -43,14 +43,21 @@ class _Watchdog:
     def watch(self, deadline: Deadline) -> None:
         with self._lock:
             self._counter += 1
-            heapq.heappush(self._heap, (deadline.expires + 0.05, self._counter, deadline))
+            entry = (deadline.expires + 0.05, self._counter, deadline)
+            earliest = not self._heap or entry < self._heap[0]
+            heapq.heappush(self._heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="albertplus-watchdog", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            if earliest:
+                # Only an earlier deadline changes when the watchdog must wake; a notify per call would cost
+                # a thread switch per function execution.
+                self._wake.notify()
 
     def release(self, deadline: Deadline) -> None:
         with self._lock:
+            if not deadline.active:
+                return  # released before: clearing now could drop a timeout meant for a later call on this thread
             deadline.active = False
             if deadline.fired:
                 # Clear an exception that was injected but not yet raised.

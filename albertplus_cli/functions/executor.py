@@ -28,6 +28,7 @@ from albertplus_cli.functions.log_capture import capture
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.functions.paths import InvalidPathError, canonical_path
 from albertplus_cli.functions.registry import FunctionDefinition
+from albertplus_cli.functions.system import SYSTEM_PREFIX, build_system_functions
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.json_formats import ValueError_, decode, encode
@@ -58,6 +59,7 @@ class Executor:
         self.db = db
         self._project = project
         self.listeners: list[ExecutionListener] = []
+        self._system: dict[str, FunctionDefinition] | None = None
 
     # -- resolution and validation -----------------------------------------------------------------
 
@@ -67,6 +69,11 @@ class Executor:
         except InvalidPathError as e:
             raise UserFacingError(str(e)) from None
         fn = self._project().functions.get(canonical)
+        if fn is None and not public_only and canonical.startswith(SYSTEM_PREFIX):
+            # Built-in admin-only functions (the dashboard's `_system/frontend/*`), never reachable publicly.
+            if self._system is None:
+                self._system = build_system_functions(self._project)
+            fn = self._system.get(canonical)
         if fn is None or (public_only and fn.visibility != "public"):
             what = "public function" if public_only else "function"
             raise FunctionNotFound(f"Could not find {what} for '{canonical}'. Did you forget to run "
@@ -110,7 +117,7 @@ class Executor:
 
     # -- error reporting ---------------------------------------------------------------------------
 
-    def _describe(self, exc: BaseException) -> tuple[str, Any]:
+    def _describe(self, exc: BaseException, limit: deadlines.Deadline | None = None) -> tuple[str, Any]:
         if isinstance(exc, ConvexError):
             data = exc.data
             shown = data if isinstance(data, str) else orjson.dumps(encode(data, "json")).decode()
@@ -122,7 +129,9 @@ class Executor:
         if isinstance(exc, (FunctionNotFound, UserFacingError)):
             return _server_error(str(exc)), UNDEFINED
         if isinstance(exc, FunctionTimeout):
-            return _server_error(f"Uncaught Error: {exc or 'Function execution timed out'}"), UNDEFINED
+            # The watchdog raises the bare class (it cannot carry a message), so the text comes from the limit.
+            text = str(exc) or (limit.message() if limit is not None else "Function execution timed out")
+            return _server_error(f"Uncaught Error: {text}"), UNDEFINED
         name = "Error" if isinstance(exc, DatabaseError) else type(exc).__name__
         return _server_error(f"Uncaught {name}: {exc}{self._frames(exc)}"), UNDEFINED
 
@@ -138,6 +147,8 @@ class Executor:
         return "".join(lines[:5])
 
     def _finish(self, outcome: Outcome) -> Outcome:
+        if outcome.path.startswith(SYSTEM_PREFIX):
+            return outcome  # the dashboard's own system calls stay out of the terminal and the logs, as in Convex
         for listener in self.listeners:
             try:
                 listener(outcome)
@@ -166,6 +177,7 @@ class Executor:
                   public_only: bool = True) -> Outcome:
         start = time.perf_counter()
         outcome = Outcome(path, "query", ok=False)
+        limit: deadlines.Deadline | None = None
         with capture() as logs:
             try:
                 outcome.path, fn = self.resolve(path, "query", public_only=public_only)
@@ -185,7 +197,7 @@ class Executor:
             except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
-                outcome.error_message, outcome.error_data = self._describe(e)
+                outcome.error_message, outcome.error_data = self._describe(e, limit)
                 outcome.ts = self.db.latest_ts
         outcome.log_lines = logs.flush()
         outcome.duration = time.perf_counter() - start
@@ -196,8 +208,20 @@ class Executor:
     def submit_mutation(self, path: str, args: Any, identity: Identity, *, public_only: bool = True,
                         session: tuple[str, int] | None = None) -> Future[Outcome]:
         """Queue a mutation; the future resolves after its commit is durable (or with an error outcome)."""
-        start = time.perf_counter()
         result: Future[Outcome] = Future()
+        self.submit_mutation_with_callback(path, args, identity, result.set_result, public_only=public_only,
+                                           session=session)
+        return result
+
+    def submit_mutation_with_callback(
+        self, path: str, args: Any, identity: Identity, on_done: Callable[[Outcome], None], *,
+        public_only: bool = True, session: tuple[str, int] | None = None,
+    ) -> None:
+        """Queue a mutation; `on_done(outcome)` runs on the writer thread once the commit is durable.
+
+        `session` = (sessionId, requestId) de-duplicates a mutation re-sent after a reconnect: the first
+        successful result is stored in the same transaction and replayed instead of running again."""
+        start = time.perf_counter()
         outcome = Outcome(path, "mutation", ok=False)
         try:
             outcome.path, fn = self.resolve(path, "mutation", public_only=public_only)
@@ -205,48 +229,50 @@ class Executor:
             outcome.error_message, outcome.error_data = self._describe(e)
             outcome.ts = self.db.latest_ts
             outcome.duration = time.perf_counter() - start
-            result.set_result(self._finish(outcome))
-            return result
+            on_done(self._finish(outcome))
+            return
         holder: dict[str, Any] = {}
 
         def body(tx: Transaction) -> Any:
-            with capture() as logs:
-                holder["logs"] = logs
-                if session is not None:
-                    stored = SqliteStore.get_session_request(tx.conn, *session)
-                    if stored is not None:
-                        holder["replayed_ts"] = stored[0]
-                        return decode(orjson.loads(stored[1]))
-                checked = self.check_args(fn, args, tx.catalog.table_number)
-                ctx = MutationCtx(tx, identity, self._nested_runner(tx, identity, True))
-                value = self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
-                if session is not None:
-                    SqliteStore.put_session_request(tx.conn, *session, tx.snapshot_ts, orjson.dumps(encode(value)))
-                return value
+            try:
+                with capture() as logs:
+                    holder["logs"] = logs
+                    if session is not None:
+                        stored = SqliteStore.get_session_request(tx.conn, *session)
+                        if stored is not None:
+                            holder["replayed_ts"] = stored[0]
+                            return decode(orjson.loads(stored[1]))
+                    checked = self.check_args(fn, args, tx.catalog.table_number)
+                    ctx = MutationCtx(tx, identity, self._nested_runner(tx, identity, True))
+                    value = self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+                    if session is not None:
+                        SqliteStore.put_session_request(tx.conn, *session, tx.snapshot_ts,
+                                                        orjson.dumps(encode(value)))
+                    return value
+            finally:
+                # Release before the writer moves on: a late watchdog must never hit the next mutation.
+                if "deadline" in holder:
+                    deadlines.release(holder.pop("deadline"))
 
         def deadline_factory() -> Callable[[], None]:
             limit = deadlines.start(MUTATION_TIMEOUT, f"Mutation {outcome.path}")
             holder["deadline"] = limit
             return limit
 
-        def done(future: Future[Any]) -> None:
-            if "deadline" in holder:
-                deadlines.release(holder["deadline"])
-            try:
-                write = future.result()
+        def done(write: Any, error: BaseException | None) -> None:
+            if error is None:
                 outcome.ok, outcome.value = True, write.value
                 outcome.ts = holder.get("replayed_ts", write.ts)
                 outcome.written = write.tx.written
-            except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
-                outcome.error_message, outcome.error_data = self._describe(e)
+            else:
+                outcome.error_message, outcome.error_data = self._describe(error)
                 outcome.ts = self.db.latest_ts
             logs = holder.get("logs")
             outcome.log_lines = logs.flush() if logs is not None else []
             outcome.duration = time.perf_counter() - start
-            result.set_result(self._finish(outcome))
+            on_done(self._finish(outcome))
 
-        self.db.submit(body, deadline_factory).add_done_callback(done)
-        return result
+        self.db.submit_with_callback(body, done, deadline_factory)
 
     def run_mutation(self, path: str, args: Any, identity: Identity, *, public_only: bool = True) -> Outcome:
         return self.submit_mutation(path, args, identity, public_only=public_only).result()
@@ -256,6 +282,7 @@ class Executor:
     def run_action(self, path: str, args: Any, identity: Identity, *, public_only: bool = True) -> Outcome:
         start = time.perf_counter()
         outcome = Outcome(path, "action", ok=False)
+        limit: deadlines.Deadline | None = None
         with capture() as logs:
             try:
                 outcome.path, fn = self.resolve(path, "action", public_only=public_only)
@@ -271,7 +298,7 @@ class Executor:
             except BaseException as e:  # noqa: BLE001
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
-                outcome.error_message, outcome.error_data = self._describe(e)
+                outcome.error_message, outcome.error_data = self._describe(e, limit)
             outcome.ts = self.db.latest_ts
         outcome.log_lines = logs.flush()
         outcome.duration = time.perf_counter() - start

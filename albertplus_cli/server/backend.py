@@ -56,12 +56,30 @@ class Backend:
                   *, public_only: bool = True) -> Outcome:
         executor = self.engine.executor
         if kind == "mutation":
-            return await asyncio.wrap_future(executor.submit_mutation(path, args, identity, public_only=public_only))
+            return await self.mutation(path, args, identity, public_only=public_only)
         if kind == "query":
             return await self.in_thread(lambda: executor.run_query(path, args, identity, public_only=public_only))
         if kind == "action":
             return await self.in_thread(lambda: executor.run_action(path, args, identity, public_only=public_only))
         return await self.in_thread(lambda: executor.run_any(path, args, identity, public_only=public_only))
+
+    async def mutation(self, path: str, args: dict[str, Any], identity: Identity, *, public_only: bool = True,
+                       session: tuple[str, int] | None = None) -> Outcome:
+        """Await a mutation's outcome; the writer thread hands it straight to this loop (no Future chain)."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Outcome] = loop.create_future()
+
+        def deliver(outcome: Outcome) -> None:
+            if not waiter.done():
+                waiter.set_result(outcome)
+
+        def hand_over(outcome: Outcome) -> None:
+            loop.call_soon_threadsafe(deliver, outcome)
+
+        self.engine.executor.submit_mutation_with_callback(
+            path, args, identity, hand_over, public_only=public_only, session=session,
+        )
+        return await waiter
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -37,9 +37,12 @@ def _handler(backend: Backend, fn: Any) -> Any:
 
 
 async def _identity(backend: Backend, request: Request) -> Any:
-    return await backend.in_thread(
-        backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
-    )
+    """Anonymous and admin-key callers are resolved inline; only JWTs (which may fetch keys) go to a thread."""
+    header = request.headers.get("authorization")
+    admin_key_param = request.query_params.get("adminKey") if b"adminKey" in request.scope["query_string"] else None
+    if not header or not header[:7].lower().startswith("bearer "):
+        return backend.identity(header, admin_key_param)
+    return await backend.in_thread(backend.identity, header, admin_key_param)
 
 
 async def _body_object(request: Request) -> dict[str, Any]:

@@ -82,6 +82,7 @@ class SyncHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._rerun_all = False
+        self._wake_scheduled = False
         self.on_rerun: list[Callable[[SharedQuery, Outcome], None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -101,11 +102,16 @@ class SyncHub:
                 pass
 
     def _on_local_commit(self, _commit: Commit) -> None:
-        """Writer thread: a commit landed; wake the hub (the log itself is read in the iteration)."""
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self.wake)
+        """Writer thread: a commit landed; wake the hub (the log itself is read in the iteration).
+
+        One wake-up per burst: a group commit of 64 mutations schedules a single call on the loop."""
+        if self._wake_scheduled or self._loop is None or self._loop.is_closed():
+            return
+        self._wake_scheduled = True
+        self._loop.call_soon_threadsafe(self.wake)
 
     def wake(self) -> None:
+        self._wake_scheduled = False
         if self._wake is not None:
             self._wake.set()
 

@@ -300,18 +300,16 @@ class Session:
         return args, None
 
     async def _mutation_worker(self) -> None:
-        executor = self.backend.engine.executor
         while True:
             request_id, path, raw_args = await self.mutations.get()
             args, error = self._decode_args(raw_args)
             self.mutation_in_flight = True
-            if error is not None:
+            if error is not None or args is None:
                 outcome = Outcome(path, "mutation", False, error_message=error, ts=self.hub.processed_ts)
             else:
                 session = (self.session_id, request_id) if self.session_id else None
-                future = executor.submit_mutation(path, args, self.identity,
-                                                  public_only=not self.identity.is_admin, session=session)
-                outcome = await asyncio.wrap_future(future)
+                outcome = await self.backend.mutation(path, args, self.identity,
+                                                      public_only=not self.identity.is_admin, session=session)
             self.outstanding_requests -= 1
             self._enqueue(protocol.mutation_response(request_id, outcome))
             self.mutation_in_flight = False

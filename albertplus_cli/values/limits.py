@@ -34,14 +34,14 @@ def check_shape(value: Any, max_nesting: int, what: str = "Value", _depth: int =
     """Nesting depth, array length and field count limits."""
     if isinstance(value, (list, tuple)):
         if _depth + 1 > max_nesting:
-            raise LimitError(f"{what} is too nested (nested {_depth + 1} levels deep > maximum {max_nesting})")
+            raise LimitError(f"{what} is too nested (nested {_depth + 1} levels deep > maximum nesting {max_nesting})")
         if len(value) > MAX_ARRAY_LENGTH:
             raise LimitError(f"Array length is too long ({len(value)} > maximum length {MAX_ARRAY_LENGTH})")
         for item in value:
             check_shape(item, max_nesting, what, _depth + 1)
     elif isinstance(value, dict):
         if _depth + 1 > max_nesting:
-            raise LimitError(f"{what} is too nested (nested {_depth + 1} levels deep > maximum {max_nesting})")
+            raise LimitError(f"{what} is too nested (nested {_depth + 1} levels deep > maximum nesting {max_nesting})")
         if len(value) > MAX_OBJECT_FIELDS:
             raise LimitError(f"Object has too many fields ({len(value)} > maximum number {MAX_OBJECT_FIELDS})")
         for item in value.values():
@@ -53,12 +53,17 @@ def encoded_size(value: Any) -> int:
     return len(orjson.dumps(encode(value)))
 
 
+SYSTEM_FIELDS_SIZE: Final = 80  # `_id` and `_creationTime` as they add to a stored document
+
+
 def check_document(document: dict[str, Any]) -> bytes:
-    """Check a document against the document limits; returns its encoded JSON (callers store it)."""
+    """Check a document's user fields against the document limits; returns their encoded JSON (callers store
+    it, so the value is encoded once)."""
     check_shape(document, MAX_DOCUMENT_NESTING, "Document")
     data = orjson.dumps(encode(document))
-    if len(data) > MAX_DOCUMENT_SIZE:
-        raise LimitError(f"Value is too large ({len(data)} bytes > maximum size {MAX_DOCUMENT_SIZE} bytes)")
+    if len(data) + SYSTEM_FIELDS_SIZE > MAX_DOCUMENT_SIZE:
+        size = len(data) + SYSTEM_FIELDS_SIZE
+        raise LimitError(f"Value is too large ({size} bytes > maximum size {MAX_DOCUMENT_SIZE} bytes)")
     return data
 
 
