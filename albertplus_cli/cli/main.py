@@ -18,8 +18,11 @@ def _register_commands() -> None:
     # One import per command module (keep sorted).
     import albertplus_cli.cli.admin_key_command  # noqa: F401
     import albertplus_cli.cli.dev_command  # noqa: F401
+    import albertplus_cli.cli.export_command  # noqa: F401
     import albertplus_cli.cli.import_audit_command  # noqa: F401
+    import albertplus_cli.cli.import_command  # noqa: F401
     import albertplus_cli.cli.run_command  # noqa: F401
+    import albertplus_cli.cli.seed_command  # noqa: F401
     import albertplus_cli.cli.token_command  # noqa: F401
 
 

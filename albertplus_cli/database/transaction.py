@@ -292,18 +292,23 @@ class Transaction:
         return doc_id
 
     def import_document(
-        self, table: str, value: dict[str, Any], doc_id: str | None = None, creation_time: float | None = None
+        self, table: str, value: dict[str, Any], doc_id: str | None = None, creation_time: float | None = None,
+        *, validate: bool = True,
     ) -> str:
         """Insert a document keeping a given `_id` and `_creationTime` (either may be None: a new one is made).
 
-        Only snapshot import uses this: Convex's import is the one way to keep system fields. The id must be
-        a valid id of `table` that no document has; the creation time a float64 in (0, 2^53). Later inserts
-        get larger creation times than any imported one, so `_creationTime` order stays insertion order.
+        For the data commands only (`albertplus import`, `seed`): Convex's import is the one way to keep system
+        fields. The id must be a valid id of `table` that no document has; the creation time a float64 in
+        (0, 2^53). Later inserts get larger creation times than any imported one, so `_creationTime` order
+        stays insertion order. `validate=False` skips the schema check for a caller that has already checked
+        these very fields against this catalog (seed validates every row before its first write), so the
+        same document is not validated twice.
         """
         self.tick()
         info = self._table_for_write(table)
         fields = {k: val for k, val in value.items() if val is not UNDEFINED}
-        self._validate(info, fields)
+        if validate:
+            self._validate(info, fields)
         if doc_id is None:
             doc_id = new_id(info.number)
         elif self._decode_id_arg(doc_id, "import") != info.number:
