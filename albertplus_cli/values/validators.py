@@ -35,10 +35,22 @@ def show_value(value: Any) -> str:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return str(value).replace("inf", "Infinity").replace("nan", "NaN")
     try:
-        text = orjson.dumps(encode(value, "json")).decode()
+        text = orjson.dumps(_js_numbers(encode(value, "json"))).decode()
     except (ValueError_, TypeError):
         text = repr(value)
     return text if len(text) <= 500 else text[:500] + "..."
+
+
+def _js_numbers(data: Any) -> Any:
+    """Whole floats as JavaScript prints them (`5`, not `5.0`): the encoder writes every float64 with a
+    fraction for the wire, but messages should read as Convex's do."""
+    if isinstance(data, float) and data.is_integer() and abs(data) < 1e21:
+        return int(data)
+    if isinstance(data, list):
+        return [_js_numbers(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _js_numbers(item) for key, item in data.items()}
+    return data
 
 
 def _path_text(path: str) -> str:
@@ -54,6 +66,7 @@ class Validator:
         raise NotImplementedError
 
     def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        """Whether the value fits, without building an error message (unions try members with this)."""
         try:
             self.check(value, "", tables)
         except ValidationError:
@@ -91,6 +104,9 @@ class StringValidator(_Simple):
         if not isinstance(value, str):
             raise self._mismatch(value, path)
 
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        return isinstance(value, str)
+
 
 class NumberValidator(_Simple):
     name = "number"
@@ -121,6 +137,9 @@ class BooleanValidator(_Simple):
         if not isinstance(value, bool):
             raise self._mismatch(value, path)
 
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        return isinstance(value, bool)
+
 
 class NullValidator(_Simple):
     name = "null"
@@ -128,6 +147,9 @@ class NullValidator(_Simple):
     def check(self, value: Any, path: str = "", tables: TableNumberLookup | None = None) -> None:
         if value is not None:
             raise self._mismatch(value, path)
+
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        return value is None
 
 
 class BytesValidator(_Simple):
@@ -186,15 +208,16 @@ class LiteralValidator(Validator):
         else:
             raise TypeError("v.literal() takes a string, number, boolean or int64")
 
-    def check(self, value: Any, path: str = "", tables: TableNumberLookup | None = None) -> None:
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
         expected = self.value
         if isinstance(expected, bool) or isinstance(value, bool):
-            ok = value is expected
-        elif isinstance(expected, (int, float)) and not isinstance(expected, bool):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == expected
-        else:
-            ok = type(value) is type(expected) and value == expected
-        if not ok:
+            return value is expected
+        if isinstance(expected, (int, float)):
+            return isinstance(value, (int, float)) and value == expected
+        return type(value) is type(expected) and value == expected
+
+    def check(self, value: Any, path: str = "", tables: TableNumberLookup | None = None) -> None:
+        if not self.matches(value, tables):
             raise self._mismatch(value, path)
 
     def to_json(self) -> dict[str, Any]:
@@ -221,6 +244,9 @@ class OptionalValidator(Validator):
             return
         self.inner.check(value, path, tables)
 
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        return value is UNDEFINED or self.inner.matches(value, tables)
+
     def to_json(self) -> dict[str, Any]:
         return self.inner.to_json()
 
@@ -239,6 +265,9 @@ class ArrayValidator(Validator):
             raise self._mismatch(value, path)
         for i, item in enumerate(value):
             self.element.check(item, f"{path}[{i}]", tables)
+
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        return isinstance(value, (list, tuple)) and all(self.element.matches(item, tables) for item in value)
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "array", "value": self.element.to_json()}
@@ -275,6 +304,18 @@ class ObjectValidator(Validator):
                     f"Path: {_path_text(path)}\nObject: {show_value(value)}\nValidator: {self!r}",
                     f"{path}.{name}",
                 )
+
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        if not isinstance(value, dict):
+            return False
+        for name, validator in self.fields.items():
+            item = value.get(name, UNDEFINED)
+            if item is UNDEFINED:
+                if not validator.is_optional:
+                    return False
+            elif not validator.matches(item, tables):
+                return False
+        return all(name in self.fields or item is UNDEFINED for name, item in value.items())
 
     def extend(self, extra: Mapping[str, Validator]) -> ObjectValidator:
         return ObjectValidator({**self.fields, **extra})
@@ -315,6 +356,9 @@ class UnionValidator(Validator):
             if len(candidates) == 1:
                 candidates[0].check(value, path, tables)
         raise self._mismatch(value, path)
+
+    def matches(self, value: Any, tables: TableNumberLookup | None = None) -> bool:
+        return any(member.matches(value, tables) for member in self.members)
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "union", "value": [m.to_json() for m in self.members]}
