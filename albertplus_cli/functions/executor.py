@@ -252,7 +252,7 @@ class Executor:
             finally:
                 # Release before the writer moves on: a late watchdog must never hit the next mutation.
                 if "deadline" in holder:
-                    deadlines.release(holder.pop("deadline"))
+                    deadlines.release(holder["deadline"])  # idempotent; kept for the timeout message
 
         def deadline_factory() -> Callable[[], None]:
             limit = deadlines.start(MUTATION_TIMEOUT, f"Mutation {outcome.path}")
@@ -265,7 +265,7 @@ class Executor:
                 outcome.ts = holder.get("replayed_ts", write.ts)
                 outcome.written = write.tx.written
             else:
-                outcome.error_message, outcome.error_data = self._describe(error)
+                outcome.error_message, outcome.error_data = self._describe(error, holder.get("deadline"))
                 outcome.ts = self.db.latest_ts
             logs = holder.get("logs")
             outcome.log_lines = logs.flush() if logs is not None else []

@@ -15,7 +15,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from albertplus_cli.server.backend import VERSION, Backend
+from albertplus_cli.server.execution_log import execution_log_routes
 from albertplus_cli.server.http_api import routes as api_routes
+from albertplus_cli.server.http_errors import HttpError
 from albertplus_cli.server.json_response import json_response
 from albertplus_cli.server.site import site_routes
 from albertplus_cli.sync.endpoint import sync_routes
@@ -24,9 +26,12 @@ from albertplus_cli.sync.hub import SyncHub
 
 def _stats_route(backend: Backend, hub: SyncHub, extra: Callable[[], dict[str, Any]] | None) -> Route:
     async def stats(request: Request) -> Response:
-        identity = await backend.in_thread(
-            backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
-        )
+        try:
+            identity = await backend.in_thread(
+                backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
+            )
+        except HttpError as e:  # a wrong key or a malformed header: 401/400 with its message, not a 500
+            return e.response()
         if not identity.is_admin:
             return json_response({"code": "Unauthenticated", "message": "Stats need the admin key"}, 401)
         engine = backend.engine
@@ -59,7 +64,8 @@ def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict
             await hub.stop()
 
     return Starlette(
-        routes=[*api_routes(backend), _stats_route(backend, hub, extra_stats), *sync_routes(backend, hub)],
+        routes=[*api_routes(backend), _stats_route(backend, hub, extra_stats), *execution_log_routes(backend),
+                *sync_routes(backend, hub)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=["*"], max_age=3600)],
         lifespan=lifespan,

@@ -1,0 +1,118 @@
+"""Recent function executions in a ring buffer, and the admin routes that read it (the dashboard's log stream).
+
+An executor listener appends every finished execution (queries, reactive re-runs, mutations, actions; not the
+dashboard's own `_system/...` calls) with a sequence number. Readers poll with the last number they saw:
+
+- `GET /api/albertplus/logs?after=N&limit=M` (admin) → `{"entries": [...], "cursor": last N, "oldest": first N kept}`;
+  an entry is `{id, time (unix s), path, kind, ok, durationMs, logLines, error}`.
+- `GET /api/stream_function_logs?cursor=N` (admin), the shape `npx convex logs` reads:
+  `{"entries": [{identifier, udfType, timestamp, logLines, kind: "Completion", error?, executionTime}], "newCursor"}`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from albertplus_cli.functions.outcome import Outcome
+from albertplus_cli.server.backend import Backend
+from albertplus_cli.server.http_errors import HttpError
+from albertplus_cli.server.json_response import json_response
+
+CAPACITY = 2000
+MAX_PAGE = 1000
+
+
+class ExecutionLog:
+    """A thread-safe ring buffer of finished executions (listeners run on worker and writer threads)."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._lock = threading.Lock()
+        self._next = 1
+
+    def record(self, outcome: Outcome) -> None:
+        entry = {
+            "time": time.time(),
+            "path": outcome.path,
+            "kind": outcome.kind,
+            "ok": outcome.ok,
+            "durationMs": round(outcome.duration * 1000, 3),
+            "logLines": list(outcome.log_lines),
+            "error": None if outcome.ok else (outcome.error_message or "error"),
+        }
+        with self._lock:
+            entry["id"] = self._next
+            self._next += 1
+            self._entries.append(entry)
+
+    def after(self, cursor: int, limit: int = MAX_PAGE) -> tuple[list[dict[str, Any]], int, int]:
+        """Entries with an id above `cursor` (oldest first, at most `limit`), the new cursor, the oldest id kept."""
+        with self._lock:
+            entries = [e for e in self._entries if e["id"] > cursor][:limit]
+            oldest = self._entries[0]["id"] if self._entries else self._next
+            last = self._next - 1
+        # A cursor past the end (the server restarted) comes back as the last id, so the reader catches up.
+        new_cursor = entries[-1]["id"] if entries else min(max(cursor, 0), last)
+        return entries, new_cursor, oldest
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    try:
+        return int(request.query_params.get(name, default))
+    except ValueError:
+        return default
+
+
+def execution_log_routes(backend: Backend) -> list[Route]:
+    log = ExecutionLog()
+    backend.engine.executor.listeners.append(log.record)
+
+    async def _refusal(request: Request) -> Response | None:
+        """None for an admin; else the 401/400 answer."""
+        try:
+            identity = await backend.in_thread(
+                backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
+            )
+        except HttpError as e:
+            return e.response()
+        if not identity.is_admin:
+            return json_response({"code": "Unauthenticated", "message": "Logs need the admin key"}, 401)
+        return None
+
+    async def logs(request: Request) -> Response:
+        if (refused := await _refusal(request)) is not None:
+            return refused
+        limit = max(1, min(_int_param(request, "limit", MAX_PAGE), MAX_PAGE))
+        entries, cursor, oldest = log.after(_int_param(request, "after", 0), limit)
+        return json_response({"entries": entries, "cursor": cursor, "oldest": oldest})
+
+    async def stream_function_logs(request: Request) -> Response:
+        if (refused := await _refusal(request)) is not None:
+            return refused
+        entries, cursor, _oldest = log.after(_int_param(request, "cursor", 0))
+        out = []
+        for e in entries:
+            item: dict[str, Any] = {
+                "identifier": e["path"],
+                "udfType": e["kind"].capitalize(),
+                "timestamp": e["time"],
+                "logLines": e["logLines"],
+                "kind": "Completion",
+                "executionTime": e["durationMs"] / 1000,
+            }
+            if e["error"] is not None:
+                item["error"] = e["error"]
+            out.append(item)
+        return json_response({"entries": out, "newCursor": cursor})
+
+    return [
+        Route("/api/albertplus/logs", logs, methods=["GET"]),
+        Route("/api/stream_function_logs", stream_function_logs, methods=["GET"]),
+    ]
