@@ -11,16 +11,12 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
-import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from oidc_issuer import Issuer, b64url, claims_for, public_jwk, serve_issuer, sign
 
 from albertplus_cli.auth import AuthenticationError, KeyFetchError, TokenVerifier, load_providers
 
@@ -39,39 +35,6 @@ def ec_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def public_jwk(
-    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, kid: str, alg: str = "RS256"
-) -> dict[str, Any]:
-    if isinstance(key, rsa.RSAPrivateKey):
-        jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    else:
-        jwk = ECAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    return {**jwk, "kid": kid, "alg": alg, "use": "sig"}
-
-
-def sign(key: Any, kid: str | None, claims: dict[str, Any], alg: str = "RS256") -> str:
-    headers = {"kid": kid} if kid is not None else {}
-    return jwt.encode(claims, key, algorithm=alg, headers=headers)
-
-
-def claims_for(issuer: str, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": issuer,
-        "sub": "user_1",
-        "aud": "convex",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-    }
-    claims.update(overrides)
-    return {k: v for k, v in claims.items() if v is not None}
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def refuse(verifier: TokenVerifier, token: str) -> str:
     """The refusal reason; also checks that it does not leak the token or its signature."""
     with pytest.raises(AuthenticationError) as info:
@@ -86,64 +49,14 @@ def refuse(verifier: TokenVerifier, token: str) -> str:
     return message
 
 
-# -- a real OIDC issuer -------------------------------------------------------------------------------
-
-
-@dataclass
-class Issuer:
-    """State served by the test issuer; tests change `jwks` to rotate keys."""
-
-    jwks: dict[str, Any]
-    base_url: str = ""
-    requests: list[str] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    def count(self, path: str) -> int:
-        return sum(1 for p in self.requests if p == path)
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: Any
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        issuer: Issuer = self.server.issuer
-        issuer.requests.append(self.path)
-        if self.path == "/.well-known/openid-configuration":
-            body: Any = {"issuer": issuer.base_url, "jwks_uri": issuer.base_url + "/jwks.json"}
-        elif self.path == "/jwks.json":
-            body = issuer.jwks
-        else:
-            self.send_error(404)
-            return
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+# -- a real OIDC issuer (tests/oidc_issuer.py) ------------------------------------------------------
 
 
 @pytest.fixture
 def issuer(rsa_keys: dict[str, rsa.RSAPrivateKey]) -> Iterator[Issuer]:
-    state = Issuer(jwks={"keys": [public_jwk(rsa_keys["k1"], "k1")]})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.issuer = state  # type: ignore[attr-defined]
-    state.server = server
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
+    state = serve_issuer({"keys": [public_jwk(rsa_keys["k1"], "k1")]})
     yield state
     state.stop()
-    thread.join(timeout=5)
 
 
 def custom_jwt(issuer: str, jwks: str, algorithm: str = "RS256") -> dict[str, str]:

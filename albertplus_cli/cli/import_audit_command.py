@@ -99,8 +99,8 @@ def _read_source(file: str) -> tuple[Path | bytes, str]:
     return Path(file), file
 
 
-def _term_label(year: int, term: str) -> str:
-    return f"{term} {year}"
+def _term_label(year: float, term: str) -> str:
+    return f"{term} {int(year)}"  # years are float64 in the database (4.0), whole numbers on screen
 
 
 def _grade_cell(row: CourseRow) -> Text:

@@ -80,7 +80,12 @@ class Database:
         self._closed = False
         self._commits_since_prune = 0
         self._thread.start()
-        self.push_schema(schema)
+        # `schema=None` means "not given here" (the Engine pushes the project's schema right after, with
+        # progress), not "no indexes": pushing None dropped every user index, so each Engine opened on a file
+        # (`albertplus run`, seed, a restart) rebuilt them all under new index ids, and a running server's
+        # catalog then pointed at dropped indexes and missed those processes' writes in its commit log.
+        if schema is not None:
+            self.push_schema(schema)
 
     # -- listeners ---------------------------------------------------------------------------------
 
@@ -251,6 +256,8 @@ class Database:
                     SqliteStore.append_commit(conn, ts, creation_time, encode_writes(tx.writes))
                     commits.append(Commit(ts, tx.writes))
                     last_ts = ts
+                for hook in tx.commit_hooks:
+                    hook(ts)
                 conn.execute("RELEASE mutation")
                 if tx.catalog_changed:
                     catalog = tx.catalog

@@ -37,6 +37,35 @@ def _expr(value: Any) -> Expression:
     return Expression(lambda _doc: value, repr(value))
 
 
+def _float_div(a: float, b: float) -> float:
+    """IEEE division, as Rust's f64 `/`: x/±0 is ±inf (both signs count), 0/0 is NaN; Python raises instead."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or math.isnan(a):
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _float_mod(a: float, b: float) -> float:
+    """Rust's f64 `%` (fmod): NaN for x % 0 and inf % y, where Python's math.fmod raises."""
+    try:
+        return math.fmod(a, b)
+    except ValueError:
+        return math.nan
+
+
+def _int_div(a: int, b: int) -> int:
+    """Rust's i64 `/`: exact, truncating toward zero (a float division would lose digits above 2^53)."""
+    quotient = abs(a) // abs(b)
+    return quotient if (a < 0) == (b < 0) else -quotient
+
+
+def _int_mod(a: int, b: int) -> int:
+    """Rust's i64 `%`: the remainder takes the sign of the dividend."""
+    return a - b * _int_div(a, b)
+
+
 def _arith(
     name: str, op: Callable[[Any, Any], Any], int_op: Callable[[int, int], int] | None = None
 ) -> Callable[[Any, Any], Expression]:
@@ -52,10 +81,7 @@ def _arith(
                     raise DatabaseError(f"{name} by zero on int64 values") from None
             if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
                     and not isinstance(b, bool):
-                try:
-                    return op(a, b)
-                except ZeroDivisionError:
-                    return math.nan if a == 0 else math.copysign(math.inf, a)
+                return op(a, b)
             raise DatabaseError(f"Cannot compute {name} of {a!r} and {b!r}: both must be numbers of one type")
 
         return Expression(evaluate, f"{name}({le}, {re_})")
@@ -97,8 +123,8 @@ class FilterBuilder:
     add = staticmethod(_arith("add", lambda a, b: a + b))
     sub = staticmethod(_arith("sub", lambda a, b: a - b))
     mul = staticmethod(_arith("mul", lambda a, b: a * b))
-    div = staticmethod(_arith("div", lambda a, b: a / b, lambda a, b: int(a / b)))
-    mod = staticmethod(_arith("mod", math.fmod, lambda a, b: int(math.fmod(a, b))))
+    div = staticmethod(_arith("div", _float_div, _int_div))
+    mod = staticmethod(_arith("mod", _float_mod, _int_mod))
 
     def neg(self, value: Any) -> Expression:
         inner = _expr(value)

@@ -284,7 +284,8 @@ class Query:
         if not isinstance(opts, dict):
             raise DatabaseError("paginate() takes {'numItems': n, 'cursor': string | None}")
         num_items = opts.get("numItems")
-        if isinstance(num_items, bool) or not isinstance(num_items, (int, float)) or not 1 <= num_items <= 8192:
+        if isinstance(num_items, bool) or not isinstance(num_items, (int, float)) or not 1 <= num_items <= 8192 \
+                or int(num_items) != num_items:
             raise DatabaseError(f"paginationOpts.numItems must be a number from 1 to 8192, got {num_items!r}")
         if self._tx.paginated:
             raise DatabaseError(
@@ -349,7 +350,12 @@ class Query:
                     done = next(iterator, None) is None
             finally:
                 scan.finish()
-        if done:
+        if end_key is not None:
+            # A page bounded by an end cursor (a journaled re-execution) ends exactly there, even if the rows
+            # at its end were deleted meanwhile: the next page starts at that cursor, so pages stay gapless.
+            done = False
+            continue_cursor = key_cursor(fingerprint, end_key)
+        elif done:
             continue_cursor = end_cursor(fingerprint)
         elif last_key is not None:
             continue_cursor = key_cursor(fingerprint, last_key)

@@ -79,6 +79,8 @@ class Transaction:
         self.journal_in: str | None = None
         self.journal_out: str | None = None
         self.catalog_changed = False
+        # Called by the writer with the commit ts, inside the transaction, before it commits.
+        self.commit_hooks: list[Callable[[int], None]] = []
         self._creation_time = max(creation_time, time.time() * 1000.0)
         self.max_creation_time = creation_time
         self._deadline = deadline

@@ -246,8 +246,11 @@ class Executor:
                     ctx = MutationCtx(tx, identity, self._nested_runner(tx, identity, True))
                     value = self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
                     if session is not None:
-                        SqliteStore.put_session_request(tx.conn, *session, tx.snapshot_ts,
-                                                        orjson.dumps(encode(value)))
+                        result = orjson.dumps(encode(value))
+                        # Stored once the commit ts is known (still inside this mutation's savepoint), so a
+                        # replay after a reconnect answers with the original commit ts, as Convex does.
+                        tx.commit_hooks.append(
+                            lambda ts: SqliteStore.put_session_request(tx.conn, *session, ts, result))
                     return value
             finally:
                 # Release before the writer moves on: a late watchdog must never hit the next mutation.

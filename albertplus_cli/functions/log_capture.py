@@ -80,13 +80,21 @@ class _CollectorHandler(logging.Handler):
 
 
 def install() -> None:
-    """Install the per-thread stdout/stderr proxies and the logging handler (idempotent)."""
+    """Install the per-thread stdout/stderr proxies and the logging handler (idempotent).
+
+    The proxies are checked on every call, not just the first: whoever replaces `sys.stdout` after us (a test
+    runner's capture, an embedding tool) would otherwise silently receive every `print()` of user functions.
+    """
     global _installed
+    if _installed and isinstance(sys.stdout, _ThreadStream) and isinstance(sys.stderr, _ThreadStream):
+        return
     with _install_lock:
+        if not isinstance(sys.stdout, _ThreadStream):
+            sys.stdout = _ThreadStream(sys.stdout, "LOG")  # type: ignore[assignment]
+        if not isinstance(sys.stderr, _ThreadStream):
+            sys.stderr = _ThreadStream(sys.stderr, "ERROR")  # type: ignore[assignment]
         if _installed:
             return
-        sys.stdout = _ThreadStream(sys.stdout, "LOG")  # type: ignore[assignment]
-        sys.stderr = _ThreadStream(sys.stderr, "ERROR")  # type: ignore[assignment]
         root = logging.getLogger()
         root.addHandler(_CollectorHandler())
         if root.level > logging.INFO or root.level == logging.NOTSET:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from albertplus_cli.database import Commit, Database
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.server.backend import VERSION, Backend, ts_from_wire, ts_to_wire
 from albertplus_cli.server.http_errors import HttpError, bad_request
@@ -22,6 +23,7 @@ from albertplus_cli.server.http_protocol import (
     udf_response,
 )
 from albertplus_cli.server.json_response import json_response
+from albertplus_cli.sync.invalidation import CombinedWrites
 from albertplus_cli.values.json_formats import Format
 
 
@@ -112,13 +114,39 @@ async def _query_at_ts(backend: Backend, request: Request) -> Response:
         ts = ts_from_wire(data.get("ts"))
     except (ValueError, TypeError):
         raise bad_request("BadRequest", "`ts` must be a timestamp from /api/query_ts (base64 of 8 bytes)") from None
-    if ts > backend.engine.db.latest_ts:
+    db = backend.engine.db
+    if ts > max(db.latest_ts, db.read_latest_ts()):
         raise bad_request("BadRequest", "`ts` is in the future of this deployment")
-    # Reads are served at the latest snapshot: this backend keeps no history of old versions.
     args = request_args(data.get("args"), fmt)
     identity = await _identity(backend, request)
     outcome = await backend.run("query", request_path(data), args, identity)
+    if outcome.ok and outcome.ts > ts and not await backend.in_thread(_unchanged_since, db, ts, outcome):
+        raise bad_request(
+            "TimestampTooOld",
+            "The data this query reads changed after the requested `ts`, and this deployment keeps no older "
+            "versions to read it at. Use a fresh timestamp from /api/query_ts (a new ConvexHttpClient).",
+        )
     return json_response(udf_response(outcome, fmt))
+
+
+def _unchanged_since(db: Database, ts: int, outcome: Outcome) -> bool:
+    """Whether a result computed at `outcome.ts` is also the result at the older `ts`.
+
+    This backend reads only the latest snapshot, but its commit log records every commit's written keys: if no
+    commit in (ts, outcome.ts] touched the query's read set, the result at `ts` is the same. (Serving the latest
+    result unchecked broke `consistentQuery`, whose queries must all read at one timestamp.)
+    """
+    if outcome.read_set is None or db.log_pruned_through() > ts:
+        return False
+    commits: list[Commit] = []
+    cursor = ts
+    while cursor < outcome.ts:
+        batch = db.commits_after(cursor)  # in pages
+        if not batch:
+            break
+        commits.extend(c for c in batch if c.ts <= outcome.ts)
+        cursor = batch[-1].ts
+    return not CombinedWrites.of(commits).touches(outcome.read_set)
 
 
 async def _query_batch(backend: Backend, request: Request) -> Response:

@@ -8,7 +8,6 @@ and `logLines` omitted when empty, as Convex does.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import orjson
@@ -19,14 +18,20 @@ from albertplus_cli.server.http_errors import HttpError, bad_request
 from albertplus_cli.values.json_formats import Format, ValueError_, decode, encode, parse_format
 
 MAX_BODY_SIZE = (16 << 20) + 2000
-_CLIENT_VERSION = re.compile(r"^([A-Za-z][A-Za-z0-9_.]*)-(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-+]*)?)$")
 
 
 def check_client_version(request: Request) -> None:
+    """Refuse a `Convex-Client` header that is not `<client>-<version>`, as Convex's `ClientVersion::from_str`.
+
+    Convex splits on `-` and takes the longest semver suffix, so client names may contain dashes
+    (`npm-cli-1.4.1`, `custom-swift-0.0.10`, our own `albertplus-cli-0.1.0`) and an unrecognized version is
+    still accepted; only a value without any `-` is a bad request. (A stricter `name-semver` pattern refused
+    `albertplus run`'s own requests to the running server.)
+    """
     value = request.headers.get("convex-client")
     if value is None:
         return
-    if not _CLIENT_VERSION.match(value):
+    if "-" not in value:
         raise bad_request("InvalidClientVersion", f"Invalid Convex-Client header: {value[:80]!r} "
                                                   "(expected <client>-<semver>, e.g. npm-1.48.0)")
 

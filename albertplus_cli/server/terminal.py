@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,7 +15,10 @@ KIND_LETTER = {"query": "Q", "mutation": "M", "action": "A", "unknown": "?"}
 
 class Terminal:
     def __init__(self, console: Console | None = None, quiet: bool = False) -> None:
-        self.console = console or Console(highlight=False, soft_wrap=True)
+        # The real stdout, not `sys.stdout`: functions run with `sys.stdout` swapped for a per-thread proxy that
+        # turns prints into the running function's log lines, and execution listeners run on that thread. A
+        # query an action runs would otherwise put this terminal's line into the action's `logLines`.
+        self.console = console or Console(file=sys.__stdout__ or sys.stdout, highlight=False, soft_wrap=True)
         self.quiet = quiet
 
     def print(self, text: str) -> None:
@@ -27,7 +31,8 @@ class Terminal:
         letter = KIND_LETTER.get(outcome.kind, "?")
         ms = outcome.duration * 1000
         status = "[green]ok[/green]" if outcome.ok else "[red]error[/red]"
-        line = f"[dim]{now}[/dim] [bold]{letter}[/bold] {escape(outcome.path)} [dim]{ms:.1f} ms[/dim] {status}"
+        path = escape(_printable(outcome.path))
+        line = f"[dim]{now}[/dim] [bold]{letter}[/bold] {path} [dim]{ms:.1f} ms[/dim] {status}"
         if not outcome.ok and outcome.error_message:
             first = outcome.error_message.split("\n", 2)
             detail = first[1] if len(first) > 1 else first[0]
@@ -35,3 +40,12 @@ class Terminal:
         self.console.print(line)
         for log_line in outcome.log_lines:
             self.console.print(f"    [cyan]{escape(log_line)}[/cyan]")
+
+
+def _printable(path: str) -> str:
+    """A function path as the client sent it, with control characters escaped.
+
+    An invalid path is shown as received, and anyone who can reach the port chooses it: raw, a newline forged
+    whole execution lines in the dev output and ESC sequences reached the developer's terminal.
+    """
+    return path if path.isprintable() else repr(path)[1:-1]

@@ -163,11 +163,19 @@ class Session:
                     self.flush()
 
     async def _pinger(self) -> None:
+        """A JSON Ping once nothing was sent for PING_AFTER seconds, as Convex's sync worker does.
+
+        Sleeps until exactly that moment (polling every PING_AFTER / 3 let an idle socket wait up to 20 s).
+        """
         while True:
-            await asyncio.sleep(PING_AFTER / 3)
-            if time.monotonic() - self.last_sent >= PING_AFTER and self.outbox.empty():
+            wait = self.last_sent + PING_AFTER - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            elif self.outbox.empty():
                 self._enqueue(protocol.PING)
                 self.last_sent = time.monotonic()
+            else:  # a backlog still draining to a slow client: it will move last_sent
+                await asyncio.sleep(1.0)
 
     # -- messages ----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import math
 import struct
 from typing import Any, Literal
 
-from albertplus_cli.values.types import UNDEFINED, Int64
+from albertplus_cli.values.types import INT64_MAX, INT64_MIN, UNDEFINED, Int64
 
 Format = Literal["convex_encoded_json", "json", "export_json"]
 
@@ -26,6 +26,7 @@ FORMAT_ALIASES: dict[str, Format] = {
 }
 
 MAX_FIELD_NAME_LENGTH = 1024
+MAX_JSON_NESTING = 128  # serde_json's default recursion limit, which Convex parses values with
 
 
 class ValueError_(ValueError):
@@ -74,10 +75,13 @@ def _float_is_plain(f: float) -> bool:
 
 
 def _number(n: int | float) -> int | float:
-    """A Python number as float64 JSON; huge ints are converted since float64 is what Convex stores."""
-    if isinstance(n, int) and abs(n) > 2**53:
-        return float(n)
-    return n
+    """A Python number as float64 JSON: always a float, so it serializes as `4.0`, never `4`.
+
+    A Python int is a float64 (CONTRACT §2). Convex's serde_json writes every float64 with a fraction, and the
+    PyPI `ConvexHttpClient` relies on it: its `json_to_convex` refuses a JSON integer ("Bad JSON value: 4"), so
+    any whole-number result (a count, a `len`) failed through that official client.
+    """
+    return float(n)
 
 
 def encode(value: Any, fmt: Format = "convex_encoded_json") -> Any:
@@ -128,18 +132,28 @@ def encode(value: Any, fmt: Format = "convex_encoded_json") -> Any:
     raise ValueError_(f"{type(value).__name__} is not a supported Convex type")
 
 
-def decode(data: Any, fmt: Format = "convex_encoded_json") -> Any:
-    """Turn JSON data in the given format back into a Convex value; rejects `$`-keys that aren't special."""
+def decode(data: Any, fmt: Format = "convex_encoded_json", _depth: int = 0) -> Any:
+    """Turn JSON data in the given format back into a Convex value; rejects `$`-keys that aren't special.
+
+    Nesting deeper than MAX_JSON_NESTING is refused with ValueError_ (as serde_json's recursion limit does in
+    Convex): orjson parses up to 1024 levels, and decoding ~950 of them recursed past Python's limit, so a
+    hostile `args` got a RecursionError, i.e. an HTTP 500, and on the sync socket it killed the mutation worker
+    (every later mutation on that socket hung).
+    """
+    if _depth > MAX_JSON_NESTING:
+        raise ValueError_(f"Value is too nested (more than {MAX_JSON_NESTING} levels deep)")
     if data is None or isinstance(data, (bool, str)):
         return data
     if isinstance(data, int):
         if fmt == "export_json":
+            if not INT64_MIN <= data <= INT64_MAX:
+                raise ValueError_(f"Integer {data} does not fit in an int64")
             return Int64(data)
         return data
     if isinstance(data, float):
         return data
     if isinstance(data, list):
-        return [decode(item, fmt) for item in data]
+        return [decode(item, fmt, _depth + 1) for item in data]
     if isinstance(data, dict):
         if len(data) == 1:
             (key, inner), = data.items()
@@ -148,7 +162,7 @@ def decode(data: Any, fmt: Format = "convex_encoded_json") -> Any:
         out: dict[str, Any] = {}
         for key, item in data.items():
             check_field_name(key)
-            out[key] = decode(item, fmt)
+            out[key] = decode(item, fmt, _depth + 1)
         return out
     raise ValueError_(f"{type(data).__name__} is not JSON")
 

@@ -54,11 +54,15 @@ def encoded_size(value: Any) -> int:
 
 
 SYSTEM_FIELDS_SIZE: Final = 80  # `_id` and `_creationTime` as they add to a stored document
+SYSTEM_FIELDS_COUNT: Final = 2  # ... and as they count towards the document object's fields
 
 
 def check_document(document: dict[str, Any]) -> bytes:
     """Check a document's user fields against the document limits; returns their encoded JSON (callers store
     it, so the value is encoded once)."""
+    fields = len(document) + SYSTEM_FIELDS_COUNT
+    if fields > MAX_OBJECT_FIELDS:
+        raise LimitError(f"Object has too many fields ({fields} > maximum number {MAX_OBJECT_FIELDS})")
     check_shape(document, MAX_DOCUMENT_NESTING, "Document")
     data = orjson.dumps(encode(document))
     if len(data) + SYSTEM_FIELDS_SIZE > MAX_DOCUMENT_SIZE:

@@ -1,0 +1,138 @@
+"""`with_search_index`: FTS5 relevance order, prefix on the last term, filter fields, index maintenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from project_factory import insert_messages, messages_schema, open_database, read, write
+
+from albertplus_cli.database import Database, DatabaseError
+from albertplus_cli.database.query import fts_match
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    with open_database(tmp_path / "data.sqlite3", messages_schema(tmp_path)) as database:
+        insert_messages(database, [
+            {"author": "ada", "body": "intro to computer science"},
+            {"author": "bob", "body": "computer architecture"},
+            {"author": "ada", "body": "data structures"},
+            {"author": "cy", "body": "computer science computer science honors"},
+            {"author": "bob", "body": "Café culture"},
+        ])
+        yield database
+
+
+def search(db: Database, text: str, **filters: Any) -> list[str]:
+    def build(q: Any) -> Any:
+        q = q.search("body", text)
+        for name, value in filters.items():
+            q = q.eq(name, value)
+        return q
+
+    docs = read(db, lambda d: d.query("messages").with_search_index("search_body", build).collect())
+    return [doc["body"] for doc in docs]
+
+
+def test_relevance_order(db: Database) -> None:
+    results = search(db, "computer science")
+    assert results[0] == "computer science computer science honors"
+    assert results[1] == "intro to computer science"
+    assert set(results) == {
+        "computer science computer science honors", "intro to computer science", "computer architecture",
+    }
+
+
+def test_any_term_matches(db: Database) -> None:
+    assert set(search(db, "structures architecture")) == {"data structures", "computer architecture"}
+
+
+def test_prefix_on_the_last_term_only(db: Database) -> None:
+    assert set(search(db, "comp")) == {
+        "intro to computer science", "computer architecture", "computer science computer science honors",
+    }
+    assert search(db, "struct") == ["data structures"]
+    assert search(db, "comp data") == ["data structures"]  # `comp` is a whole word here, `data` a prefix
+
+
+def test_case_and_diacritics_are_folded(db: Database) -> None:
+    assert search(db, "COMPUTER ARCHITECTURE")[0] == "computer architecture"
+    assert search(db, "cafe") == ["Café culture"]
+
+
+def test_filter_fields(db: Database) -> None:
+    assert search(db, "computer", author="ada") == ["intro to computer science"]
+    assert search(db, "computer", author="nobody") == []
+
+
+def test_no_match_is_empty(db: Database) -> None:
+    assert search(db, "quantum") == []
+    assert search(db, "") == []
+    assert search(db, "   !!! ") == []
+
+
+def test_fts_syntax_in_the_text_is_just_text(db: Database) -> None:
+    for text in ['"', "AND", "OR NOT", "body:computer", "comp*", "(x", "NEAR(a b)"]:
+        search(db, text)  # no FTS5 syntax error
+
+
+def test_fts_match_expression() -> None:
+    assert fts_match("Hello  World") == '"hello" OR "world"*'
+    assert fts_match("") is None
+    assert fts_match('a"b') == '"a" OR "b"*'
+
+
+def test_index_follows_writes(db: Database) -> None:
+    doc_id = write(db, lambda d: d.insert("messages", {"author": "dee", "body": "quantum physics"}))
+    assert search(db, "quantum") == ["quantum physics"]
+    write(db, lambda d: d.patch(doc_id, {"body": "classical mechanics"}))
+    assert search(db, "quantum") == []
+    assert search(db, "mechanics") == ["classical mechanics"]
+    write(db, lambda d: d.patch(doc_id, {"author": "eve"}))
+    assert search(db, "mechanics", author="eve") == ["classical mechanics"]
+    assert search(db, "mechanics", author="dee") == []
+    write(db, lambda d: d.delete(doc_id))
+    assert search(db, "mechanics") == []
+
+
+def test_search_rules(db: Database) -> None:
+    with pytest.raises(DatabaseError, match="relevance order"):
+        read(db, lambda d: d.query("messages").with_search_index("search_body", lambda q: q.search("body", "x"))
+             .order("desc"))
+    with pytest.raises(DatabaseError, match="not 'author'"):
+        read(db, lambda d: d.query("messages").with_search_index("search_body", lambda q: q.search("author", "x")))
+    with pytest.raises(DatabaseError, match="not a filter field"):
+        read(db, lambda d: d.query("messages").with_search_index(
+            "search_body", lambda q: q.search("body", "x").eq("likes", 1)))
+    with pytest.raises(DatabaseError, match="needs q.search"):
+        read(db, lambda d: d.query("messages").with_search_index("search_body", lambda q: q.eq("author", "ada")))
+    with pytest.raises(DatabaseError, match="not found"):
+        read(db, lambda d: d.query("messages").with_search_index("nope", lambda q: q.search("body", "x")))
+
+
+def test_take_and_filter_on_search(db: Database) -> None:
+    top = read(db, lambda d: d.query("messages").with_search_index(
+        "search_body", lambda q: q.search("body", "computer")).take(1))
+    assert [doc["body"] for doc in top] == ["computer science computer science honors"]
+    filtered = read(db, lambda d: d.query("messages").with_search_index(
+        "search_body", lambda q: q.search("body", "computer")).filter(lambda q: q.eq(q.field("author"), "bob"))
+        .collect())
+    assert [doc["body"] for doc in filtered] == ["computer architecture"]
+
+
+def test_paginate_search(db: Database) -> None:
+    insert_messages(db, [{"author": "z", "body": f"computer lab {i}"} for i in range(7)])
+    everything = search(db, "computer")
+    seen: list[str] = []
+    cursor = None
+    while True:
+        result = read(db, lambda d, cursor=cursor: d.query("messages").with_search_index(
+            "search_body", lambda q: q.search("body", "computer")).paginate({"numItems": 3, "cursor": cursor}))
+        seen += [doc["body"] for doc in result["page"]]
+        if result["isDone"]:
+            break
+        cursor = result["continueCursor"]
+    assert seen == everything and len(seen) == 10
