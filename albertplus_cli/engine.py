@@ -6,11 +6,20 @@ version of the code beside the running one and swaps it in only once its schema 
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from albertplus_cli.auth import TokenVerifier, build_verifier, load_or_create_admin_key, state_dir_for
+from albertplus_cli.auth import (
+    DEV_KEY_FILE,
+    TokenVerifier,
+    build_verifier,
+    load_or_create_admin_key,
+    state_dir_for,
+)
+from albertplus_cli.auth.providers import auth_config_path
+from albertplus_cli.codegen import CodegenError, ensure_bootstrap, write_generated
 from albertplus_cli.database import Database, SchemaChange
 from albertplus_cli.database.schema_push import Progress
 from albertplus_cli.functions.executor import Executor
@@ -26,6 +35,8 @@ class ReloadResult:
     removed: list[str] = field(default_factory=list)
     schema: SchemaChange | None = None
     seconds: float = 0.0
+    load_seconds: float = 0.0  # importing schema.py and functions/
+    schema_seconds: float = 0.0  # pushing the schema (validation, index backfills)
 
     def summary_lines(self) -> list[str]:
         lines = [f"+ {p}" for p in self.added] + [f"~ {p}" for p in self.changed] + [f"- {p}" for p in self.removed]
@@ -42,7 +53,7 @@ def _fingerprint(project: Project) -> dict[str, tuple[object, ...]]:
             fn.kind, fn.visibility,
             None if fn.args is None else repr(fn.args.to_json()),
             None if fn.returns is None else repr(fn.returns.to_json()),
-            None if code is None else (code.co_code, code.co_consts),
+            None if code is None else (code.co_code, code.co_consts, code.co_names),
         )
     return out
 
@@ -57,12 +68,20 @@ class Engine:
             )
         self.state_dir = state_dir_for(self.project_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        bootstrapped = ensure_bootstrap(self.project_dir)
+        _drop_bytecode(self.project_dir)
         self._project = load_project(self.project_dir)
+        if bootstrapped:
+            try:
+                write_generated(self._project)
+            except CodegenError:
+                pass  # `albertplus dev` and `albertplus codegen` report it; the engine works without types
         self.db = Database(Path(db_path) if db_path else self.state_dir / DB_FILE_NAME, None)
         self.db.push_schema(self._project.schema, progress)
         self.executor = Executor(self.db, lambda: self._project)
         self.admin_key = load_or_create_admin_key(self.state_dir)
         self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir)
+        self._verifier_key = self._auth_inputs()
         self.started_at = time.time()
 
     @property
@@ -70,21 +89,56 @@ class Engine:
         return self._project
 
     def reload(self, progress: Progress | None = None) -> ReloadResult:
-        """Load the code again; on any error the running version stays (ProjectLoadError/SchemaValidationError)."""
+        """Load the code again beside the running version and swap only once the schema is pushed.
+
+        On any error the running version stays: ProjectLoadError (file:line) or SchemaValidationError.
+        """
         start = time.perf_counter()
+        ensure_bootstrap(self.project_dir)
+        _drop_bytecode(self.project_dir)
         new = load_project(self.project_dir)
+        # Auth next (a broken auth.config.py must fail the push before the schema changes); rebuilding the
+        # verifier parses the dev key, so only do it when its inputs changed.
+        auth_key = self._auth_inputs()
+        verifier = self.verifier if auth_key == self._verifier_key else build_verifier(self.project_dir,
+                                                                                       self.state_dir)
+        loaded = time.perf_counter()
         change = self.db.push_schema(new.schema, progress)
+        pushed = time.perf_counter()
         old_fp, new_fp = _fingerprint(self._project), _fingerprint(new)
         result = ReloadResult(
             added=sorted(set(new_fp) - set(old_fp)),
             removed=sorted(set(old_fp) - set(new_fp)),
             changed=sorted(p for p in set(new_fp) & set(old_fp) if new_fp[p] != old_fp[p]),
             schema=change,
+            load_seconds=loaded - start,
+            schema_seconds=pushed - loaded,
         )
+        self.verifier, self._verifier_key = verifier, auth_key
         self._project = new
-        self.verifier = build_verifier(self.project_dir, self.state_dir)
         result.seconds = time.perf_counter() - start
         return result
 
+    def _auth_inputs(self) -> tuple[bytes | None, bytes | None]:
+        """What the verifier is built from: auth.config.py and the dev signing key (env is fixed per process)."""
+        def read(path: Path) -> bytes | None:
+            try:
+                return path.read_bytes()
+            except OSError:
+                return None
+
+        return read(auth_config_path(self.project_dir)), read(self.state_dir / DEV_KEY_FILE)
+
     def close(self) -> None:
         self.db.close()
+
+
+def _drop_bytecode(project_dir: Path) -> None:
+    """Remove cached bytecode of the project's modules before importing them again.
+
+    CPython trusts a `.pyc` whose recorded source mtime (whole seconds) and size match: two saves of a
+    same-sized edit within one second would otherwise import the old code.
+    """
+    for cache in (project_dir / "functions").rglob("__pycache__"):
+        shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(project_dir / "__pycache__", ignore_errors=True)

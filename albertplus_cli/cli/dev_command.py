@@ -72,7 +72,7 @@ def _seed_hook(terminal: Terminal) -> Callable[[Engine], None] | None:
     return lambda engine: seed_if_empty(engine, terminal)  # type: ignore[no-any-return]
 
 
-def _codegen_hook(terminal: Terminal) -> Callable[[Engine], None] | None:
+def _codegen_hook(terminal: Terminal) -> Callable[[Engine], object] | None:
     try:
         from albertplus_cli.codegen import write_generated  # type: ignore[import-not-found]
     except ImportError:

@@ -17,6 +17,7 @@ def _register_commands() -> None:
     """Import the command modules; each calls `app.command(...)` on import."""
     # One import per command module (keep sorted).
     import albertplus_cli.cli.admin_key_command  # noqa: F401
+    import albertplus_cli.cli.codegen_command  # noqa: F401
     import albertplus_cli.cli.dashboard_command  # noqa: F401
     import albertplus_cli.cli.dev_command  # noqa: F401
     import albertplus_cli.cli.export_command  # noqa: F401

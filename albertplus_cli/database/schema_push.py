@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -18,6 +19,7 @@ from albertplus_cli.schema import SchemaDefinition
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER
 from albertplus_cli.values.index_keys import encode_key, field_value
+from albertplus_cli.values.types import UNDEFINED
 from albertplus_cli.values.validators import ValidationError
 
 MAX_REPORTED_FAILURES = 5
@@ -87,6 +89,7 @@ def apply_schema(
                 SqliteStore.drop_index(conn, row.index_id, row.kind)
                 if index_name not in wanted:
                     change.removed_indexes.append(f"{name}.{index_name}")
+        new_indexes: list[_NewIndex] = []
         for index_name, (kind, spec) in wanted.items():
             stored = stored_indexes.get((number, index_name))
             if stored is not None and (stored.kind, stored.spec) == (kind, spec):
@@ -94,52 +97,70 @@ def apply_schema(
             index_id = SqliteStore.create_index(conn, number, index_name, kind, spec)
             if index_name != CREATION_TIME_INDEX:
                 change.added_indexes.append(f"{name}.{index_name}")
-            _backfill(conn, name, number, index_id, index_name, kind, spec, progress)
+            new_indexes.append(_NewIndex(index_id, index_name, kind, orjson.loads(spec)))
+        if new_indexes:
+            _backfill(conn, name, number, new_indexes, progress)
     catalog = Catalog.load(conn, schema)
     _validate_changed_tables(conn, catalog, schema, change, progress)
     SqliteStore.set_meta(conn, "schema", orjson.dumps(schema.to_json() if schema else None).decode())
     return catalog, change
 
 
+@dataclass
+class _NewIndex:
+    index_id: int
+    name: str
+    kind: str  # "database" | "search"
+    spec: dict[str, Any]
+
+
+BACKFILL_BATCH = 10_000
+
+
 def _backfill(
-    conn: sqlite3.Connection, table: str, number: int, index_id: int, name: str, kind: str, spec_json: str,
-    progress: Progress | None,
+    conn: sqlite3.Connection, table: str, number: int, indexes: list[_NewIndex], progress: Progress | None,
 ) -> None:
+    """Fill every new index of one table in a single pass over its documents (each decoded once), writing
+    the entries with batched executemany."""
+    for index in indexes:
+        if index.kind == "search":
+            SqliteStore.create_search_table(conn, index.index_id, len(index.spec["filterFields"]))
     total = SqliteStore.count_documents(conn, number)
     if total == 0:
-        if kind == "search":
-            spec = orjson.loads(spec_json)
-            SqliteStore.create_search_table(conn, index_id, len(spec["filterFields"]))
         return
-    spec = orjson.loads(spec_json)
-    label = f"Backfilling {table}.{name}"
-    if kind == "search":
-        SqliteStore.create_search_table(conn, index_id, len(spec["filterFields"]))
-        info = SearchInfo(index_id, table, name, spec["searchField"], tuple(spec["filterFields"]))
-        for done, (doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, number), 1):
-            document = to_document(doc_id, ct, body)
+    labels = [f"Backfilling {table}.{i.name}" for i in indexes]
+    database = [(i.index_id, tuple(IndexInfo(i.index_id, table, i.name, tuple(i.spec["fields"])).key_fields))
+                for i in indexes if i.kind == "database"]
+    searches = [SearchInfo(i.index_id, table, i.name, i.spec["searchField"], tuple(i.spec["filterFields"]))
+                for i in indexes if i.kind == "search"]
+    # Top-level user fields are read straight from the decoded body; system fields from the row.
+    plans = [(index_id, [(f, "." in f) for f in key_fields if f != "_creationTime"]) for index_id, key_fields
+             in database]
+    batch: list[tuple[int, bytes, int]] = []
+    done = 0
+    for doc, doc_id, ct, body in SqliteStore.iter_table(conn, number):
+        done += 1
+        document = to_document(doc_id, ct, body)
+        for index_id, fields in plans:
+            values = [field_value(document, f) if nested else document.get(f, UNDEFINED) for f, nested in fields]
+            values.append(ct)
+            values.append(doc_id)
+            batch.append((index_id, encode_key(values), doc))
+        for info in searches:
             text = field_value(document, info.search_field)
             if isinstance(text, str):
                 filters = [encode_key([field_value(document, f)]) for f in info.filter_fields]
-                SqliteStore.search_put(conn, index_id, doc, text, filters)
-            if progress and done % 2000 == 0:
-                progress(label, done, total)
-    else:
-        index = IndexInfo(index_id, table, name, tuple(spec["fields"]))
-        batch: list[tuple[int, bytes, int]] = []
-        for done, (doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, number), 1):
-            document = to_document(doc_id, ct, body)
-            values = [field_value(document, f) for f in index.key_fields]
-            values.append(doc_id)
-            batch.append((index_id, encode_key(values), doc))
-            if len(batch) >= 5000:
-                SqliteStore.put_entries(conn, batch)
-                batch.clear()
-                if progress:
+                SqliteStore.search_put(conn, info.index_id, doc, text, filters)
+        if len(batch) >= BACKFILL_BATCH or (searches and done % BACKFILL_BATCH == 0):
+            SqliteStore.put_entries(conn, batch)
+            batch.clear()
+            if progress:
+                for label in labels:
                     progress(label, done, total)
-        SqliteStore.put_entries(conn, batch)
+    SqliteStore.put_entries(conn, batch)
     if progress:
-        progress(label, total, total)
+        for label in labels:
+            progress(label, total, total)
 
 
 def _validate_changed_tables(

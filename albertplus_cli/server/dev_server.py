@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import json
 import os
 import signal
 import socket
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,8 +64,6 @@ class _QuietServer(uvicorn.Server):
         pass
 
     def capture_signals(self) -> Any:  # uvicorn >= 0.29
-        import contextlib
-
         return contextlib.nullcontext()
 
 
@@ -74,7 +74,7 @@ def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
 
 
 def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine], None] | None = None,
-          after_push: Callable[[Engine], None] | None = None) -> None:
+          after_push: Callable[[Engine], Any] | None = None) -> None:
     """Run until SIGINT/SIGTERM. Raises DevServerError for start-up problems."""
     project_dir = options.project_dir.resolve()
     if not (project_dir / "functions").is_dir():
@@ -85,19 +85,34 @@ def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine],
         )
     check_port_free(options.host, options.port, "API")
     check_port_free(options.host, options.site_port, "site")
-    engine = Engine(project_dir, options.db_path)
+    # Hot reload imports the same files again and again: never trust (or write) cached bytecode.
+    sys.dont_write_bytecode = True
+    from albertplus_cli.server.reload import BackfillProgress
+
+    progress = BackfillProgress(terminal.console)
+    try:
+        engine = Engine(project_dir, options.db_path, progress)
+    finally:
+        progress.close()
     try:
         if options.seed and seed_hook is not None:
             seed_hook(engine)
         if after_push is not None:
-            after_push(engine)
+            _initial_codegen(engine, terminal, after_push)
         asyncio.run(_serve_async(engine, options, terminal, after_push))
     finally:
         engine.close()
 
 
+def _initial_codegen(engine: Engine, terminal: Terminal, after_push: Callable[[Engine], Any]) -> None:
+    try:
+        after_push(engine)
+    except Exception as e:  # noqa: BLE001 - types are a convenience; serving goes on without them
+        terminal.print(f"[yellow]Codegen failed: {e}[/yellow]")
+
+
 async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
-                       after_push: Callable[[Engine], None] | None) -> None:
+                       after_push: Callable[[Engine], Any] | None) -> None:
     backend = Backend(engine)
     hub = SyncHub(backend)
     engine.executor.listeners.append(terminal.execution)
@@ -126,6 +141,15 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
     site_url = f"http://{options.host}:{options.site_port}"
     server_file = engine.state_dir / SERVER_FILE
     server_file.write_text(json.dumps({"url": url, "siteUrl": site_url, "pid": os.getpid()}))
+    watcher: asyncio.Task[None] | None = None
+    if options.watch:
+        # Arm the file watcher before saying so: a save right after "Watching" must not be missed.
+        armed = asyncio.Event()
+        watcher = asyncio.create_task(_watch(engine, backend, hub, terminal, pushes, after_push, armed))
+        try:
+            await asyncio.wait_for(armed.wait(), timeout=10)
+        except TimeoutError:
+            terminal.print("[yellow]The file watcher is slow to start; changes may be missed for a moment.[/yellow]")
     terminal.print(
         f"[bold green]albertplus dev[/bold green] is serving [bold]{engine.project_dir.name}[/bold] "
         f"({len(engine.project.functions)} functions)\n"
@@ -136,8 +160,6 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
         + ("  Watching schema.py and functions/ for changes.\n" if options.watch else "")
         + "  Press Ctrl+C to stop."
     )
-    watcher = (asyncio.create_task(_watch(engine, backend, hub, terminal, pushes, after_push))
-               if options.watch else None)
     try:
         await asyncio.gather(*tasks)
     finally:
@@ -151,14 +173,22 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
 
 
 def _watched(change: Any, path: str) -> bool:
+    """Python sources of the project; not generated code, caches, local state or editors' temp files."""
     parts = Path(path).parts
     if "_generated" in parts or ".albertplus" in parts or "__pycache__" in parts:
         return False
-    return path.endswith(".py")
+    name = parts[-1] if parts else ""
+    return name.endswith(".py") and not name.startswith((".", "#"))
+
+
+# watchfiles groups the events of one save: it yields once no new event came for STEP ms (at most DEBOUNCE ms).
+DEBOUNCE_MS = 100
+STEP_MS = 25
 
 
 async def _watch(engine: Engine, backend: Backend, hub: SyncHub, terminal: Terminal,
-                 pushes: list[dict[str, Any]], after_push: Callable[[Engine], None] | None) -> None:
+                 pushes: list[dict[str, Any]], after_push: Callable[[Engine], Any] | None,
+                 armed: asyncio.Event | None = None) -> None:
     from watchfiles import awatch
 
     from albertplus_cli.server.reload import push_changes
@@ -166,6 +196,31 @@ async def _watch(engine: Engine, backend: Backend, hub: SyncHub, terminal: Termi
     targets = [str(engine.project_dir / "functions")]
     if (engine.project_dir / "schema.py").exists():
         targets.append(str(engine.project_dir / "schema.py"))
-    async for changes in awatch(*targets, watch_filter=_watched, debounce=80, step=20, recursive=True):
-        files = sorted({Path(p).name for _c, p in changes})
-        await push_changes(engine, backend, hub, terminal, pushes, files, after_push)
+    batches = awatch(*targets, watch_filter=_watched, debounce=DEBOUNCE_MS, step=STEP_MS, recursive=True)
+    # The first step of the generator registers the inotify watches (synchronously, before its first await);
+    # events that arrive while a push runs are kept for the next batch.
+    pending = asyncio.ensure_future(batches.__anext__())
+    await asyncio.sleep(0)
+    if armed is not None:
+        armed.set()
+    try:
+        while True:
+            changes = await pending
+            files = sorted({_display(engine.project_dir, p) for _c, p in changes})
+            await push_changes(engine, backend, hub, terminal, pushes, files, after_push)
+            pending = asyncio.ensure_future(batches.__anext__())
+    except StopAsyncIteration:
+        return
+    finally:
+        pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending
+        with contextlib.suppress(Exception):
+            await batches.aclose()
+
+
+def _display(project_dir: Path, path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(project_dir).as_posix()
+    except ValueError:
+        return Path(path).name
