@@ -1,0 +1,21 @@
+/* eslint-disable */
+/**
+ * Generated `api` utility.
+ *
+ * THIS CODE IS AUTOMATICALLY GENERATED.
+ *
+ * To regenerate, run `albertplus codegen` (`albertplus dev` does on every push).
+ * @module
+ */
+import { anyApi } from "convex/server";
+
+/**
+ * A utility for referencing functions in your app's API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = api.myModule.myFunction;
+ * ```
+ */
+export const api = anyApi;
+export const internal = anyApi;
