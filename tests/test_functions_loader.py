@@ -147,3 +147,23 @@ def test_bad_decorator_use_is_a_load_error(tmp_path: Path) -> None:
 def test_missing_functions_folder(tmp_path: Path) -> None:
     with pytest.raises(ProjectLoadError, match="no functions/ folder"):
         load_project(tmp_path)
+
+
+def test_helper_modules_come_from_this_project_even_if_another_functions_folder_is_on_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`functions` must not become a namespace package merged with another folder's `functions/`."""
+    other = write_project(tmp_path / "other", None, {"shared.py": "WHO = 'other project'\n"})
+    mine = write_project(tmp_path / "mine", None, {
+        "api.py": (
+            "from albertplus_cli.server import query\n"
+            "from functions.shared import WHO\n\n"
+            "@query\ndef who(ctx, args):\n    return WHO\n"
+        ),
+    })
+    monkeypatch.syspath_prepend(str(other))
+    with pytest.raises(ProjectLoadError, match="shared"):
+        load_project(mine)
+    (mine / "functions" / "shared.py").write_text("WHO = 'mine'\n")
+    project = load_project(mine)
+    assert project.functions["api:who"].handler(None, {}) == "mine"

@@ -8,6 +8,7 @@ ProjectLoadError with the file, line and source line.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import linecache
 import sys
@@ -141,6 +142,27 @@ def _activate_project_path(project_dir: Path) -> None:
     for name in [n for n in sys.modules if n == FUNCTIONS_PACKAGE or n.startswith(FUNCTIONS_PACKAGE + ".")]:
         del sys.modules[name]
     importlib.invalidate_caches()
+    _install_package(project_dir / "functions")
+
+
+def _install_package(functions_dir: Path) -> None:
+    """Register `functions` as a regular package rooted at exactly this folder.
+
+    Without an `__init__.py`, Python would make `functions` a namespace package merged from every `functions/`
+    folder on sys.path (the current directory's included), so `functions._generated` or a helper module could
+    silently come from another project."""
+    init = functions_dir / "__init__.py"
+    if init.exists():
+        spec = importlib.util.spec_from_file_location(
+            FUNCTIONS_PACKAGE, init, submodule_search_locations=[str(functions_dir)])
+    else:
+        spec = importlib.machinery.ModuleSpec(FUNCTIONS_PACKAGE, None, is_package=True)
+        spec.submodule_search_locations = [str(functions_dir)]
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[FUNCTIONS_PACKAGE] = module
+    if spec.loader is not None:
+        spec.loader.exec_module(module)
 
 
 def load_project(project_dir: Path) -> Project:
@@ -150,7 +172,12 @@ def load_project(project_dir: Path) -> Project:
     if not functions_dir.is_dir():
         raise ProjectLoadError(f"{project_dir} has no functions/ folder")
     schema = load_schema(project_dir)
-    _activate_project_path(project_dir)
+    try:
+        _activate_project_path(project_dir)
+    except BaseException as e:  # noqa: BLE001 - a broken functions/__init__.py is a load error too
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise _error_from_exception(e, project_dir) from e
     functions: dict[str, FunctionDefinition] = {}
     modules: dict[str, ModuleType] = {}
     http_router = None
