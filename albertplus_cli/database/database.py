@@ -230,16 +230,54 @@ class Database:
             job.future.set_exception(e)
 
     def _run_batch(self, batch: list[_Job]) -> None:
+        """Run a batch in one SQLite transaction and acknowledge every mutation after its COMMIT.
+
+        If SQLite itself fails under the batch (a full disk, an I/O error), it may roll back the whole
+        transaction, taking the batch's earlier, already released savepoints with it. Then every mutation of
+        the batch fails (none is acknowledged, none is stored) and the writer goes on with the next batch.
+        Before, `ROLLBACK TO` on the vanished savepoint raised, the writer thread died and every later mutation
+        waited forever (tests/test_crash_safety.py, disk-full test).
+        """
         conn = self._writer_conn
+        try:
+            outcomes, commits, last_ts, catalog_changed = self._stage_batch(conn, batch)
+        except BaseException as e:  # noqa: BLE001 - nothing of the batch was committed: each mutation fails
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            for job in batch:
+                try:
+                    job.done(None, e)
+                except Exception:  # noqa: BLE001 - a caller's callback must not break the writer
+                    pass
+            return
+        if catalog_changed:
+            self.catalog = Catalog.load(conn, self.catalog.schema)
+        with self._lock:
+            self.latest_ts = max(self.latest_ts, last_ts)
+        for commit in commits:
+            for listener in self._listeners:
+                try:
+                    listener(commit)
+                except Exception:  # noqa: BLE001 - a listener must not break the writer
+                    pass
+        for job, result, error in outcomes:
+            try:
+                job.done(result, error)
+            except Exception:  # noqa: BLE001 - a caller's callback must not break the writer
+                pass
+
+    def _stage_batch(
+        self, conn: sqlite3.Connection, batch: list[_Job]
+    ) -> tuple[list[tuple[_Job, WriteResult[Any] | None, BaseException | None]], list[Commit], int, bool]:
+        """BEGIN, each mutation in its savepoint, COMMIT; raises (and the caller fails the batch) when SQLite
+        fails or has rolled the transaction back."""
         outcomes: list[tuple[_Job, WriteResult[Any] | None, BaseException | None]] = []
         commits: list[Commit] = []
         catalog_changed = False
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            for job in batch:
-                job.done(None, e)
-            return
+        conn.execute("BEGIN IMMEDIATE")
         last_ts, creation_time = SqliteStore.last_commit(conn)
         catalog = self.catalog
         for job in batch:
@@ -264,6 +302,8 @@ class Database:
                     catalog_changed = True
                 outcomes.append((job, WriteResult(value, ts, tx), None))
             except BaseException as e:  # noqa: BLE001 - a failing mutation only loses its own savepoint
+                if not conn.in_transaction:
+                    raise  # SQLite rolled back the whole transaction, the earlier mutations' work with it
                 conn.execute("ROLLBACK TO mutation")
                 conn.execute("RELEASE mutation")
                 outcomes.append((job, None, e))
@@ -271,28 +311,8 @@ class Database:
         if self._commits_since_prune >= PRUNE_EVERY_COMMITS:
             self._commits_since_prune = 0
             SqliteStore.prune_commits(conn, last_ts - COMMIT_LOG_RETENTION_NS)
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as e:
-            conn.execute("ROLLBACK")
-            for job, _result, _error in outcomes:
-                job.done(None, e)
-            return
-        if catalog_changed:
-            self.catalog = Catalog.load(conn, self.catalog.schema)
-        with self._lock:
-            self.latest_ts = max(self.latest_ts, last_ts)
-        for commit in commits:
-            for listener in self._listeners:
-                try:
-                    listener(commit)
-                except Exception:  # noqa: BLE001 - a listener must not break the writer
-                    pass
-        for job, result, error in outcomes:
-            try:
-                job.done(result, error)
-            except Exception:  # noqa: BLE001 - a caller's callback must not break the writer
-                pass
+        conn.execute("COMMIT")
+        return outcomes, commits, last_ts, catalog_changed
 
     # -- commits from other processes ----------------------------------------------------------------
 
