@@ -111,7 +111,9 @@ def identity_for_authenticate_message(
         if acting_as is not None and not isinstance(acting_as, Mapping):
             raise AuthenticationError("the acted-as identity must be a JSON object")
         return _admin_identity(value, admin_key=admin_key, acting_as=acting_as)
-    raise AuthenticationError(f"unknown tokenType {str(token_type)[:40]!r} (expected User, Admin or None)")
+    # Not str() of the value itself: a hostile tokenType nested ~1000 levels deep made that a RecursionError.
+    shown = token_type[:40] if isinstance(token_type, str) else type(token_type).__name__
+    raise AuthenticationError(f"unknown tokenType {shown!r} (expected User, Admin or None)")
 
 
 def _admin_identity(key: str, *, admin_key: str, acting_as: Mapping[str, Any] | None = None) -> Identity:

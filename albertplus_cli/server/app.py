@@ -54,6 +54,17 @@ def _stats_route(backend: Backend, hub: SyncHub, extra: Callable[[], dict[str, A
     return Route("/api/albertplus/stats", stats, methods=["GET"])
 
 
+async def _no_route(request: Request, exc: Exception) -> Response:
+    """An unknown path or method answers in the request-error shape, `{"code", "message"}`, like every other refusal.
+
+    Starlette answered these in plain text, and redirected a path with a trailing slash with a 307 (so a POST to
+    `/api/run/.` was sent elsewhere); Convex does neither.
+    """
+    status = getattr(exc, "status_code", 404)
+    code = "MethodNotAllowed" if status == 405 else "NotFound"
+    return json_response({"code": code, "message": f"No route for {request.method} {request.url.path[:200]}"}, status)
+
+
 def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict[str, Any]] | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -63,13 +74,16 @@ def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict
         finally:
             await hub.stop()
 
-    return Starlette(
+    app = Starlette(
         routes=[*api_routes(backend), _stats_route(backend, hub, extra_stats), *execution_log_routes(backend),
                 *sync_routes(backend, hub)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=["*"], max_age=3600)],
+        exception_handlers={404: _no_route, 405: _no_route},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False
+    return app
 
 
 def build_site_app(backend: Backend, log: Callable[[str], None] = print) -> Starlette:

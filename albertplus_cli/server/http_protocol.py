@@ -67,7 +67,11 @@ def request_format(data: dict[str, Any], default: Format = "json") -> Format:
 
 
 def request_args(raw: Any, fmt: Format) -> dict[str, Any]:
-    """Args as an object, or a legacy one-element array holding the object; decoded in the request format."""
+    """Args as an object, or a legacy one-element array holding the object; decoded in the request format.
+
+    An object that is one `$`-encoded value (`{"$bytes": ...}`, `{"$integer": ...}`) decodes to a non-object:
+    that is InvalidArgs too (it used to trip an `assert`, an HTTP 500).
+    """
     if raw is None:
         raw = {}
     if isinstance(raw, list):
@@ -81,7 +85,8 @@ def request_args(raw: Any, fmt: Format) -> dict[str, Any]:
         decoded = decode(raw, "export_json" if fmt == "export_json" else "convex_encoded_json")
     except ValueError_ as e:
         raise bad_request("InvalidArgs", f"Invalid function arguments: {e}") from None
-    assert isinstance(decoded, dict)
+    if not isinstance(decoded, dict):
+        raise bad_request("InvalidArgs", "Function arguments must be an object")
     return decoded
 
 

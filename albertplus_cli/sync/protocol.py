@@ -21,13 +21,28 @@ class ProtocolError(Exception):
     """A malformed or out-of-order client message; ends the socket with a FatalError."""
 
 
+def shown(value: Any, limit: int = 40) -> str:
+    """A client-sent value for an error message: a scalar as text (cut to `limit`), a container by its kind.
+
+    `str()` of a hostile value nested ~1000 levels deep raised RecursionError, which escaped the session's
+    error handling: the socket died without a FatalError and the server printed a traceback.
+    """
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return str(value)[:limit]
+
+
 def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None:
     value = msg.get(key)
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or value < 0:
         raise ProtocolError(f"{msg.get('type')}: `{key}` must be a non-negative integer")
-    if value > MAX_QUERY_SET_VERSION and key in ("baseVersion", "newVersion", "queryId"):
+    if value > MAX_QUERY_SET_VERSION:
+        # Every integer of the protocol is a u32 in Convex, `requestId` too: an unbounded one (say 1e219) was
+        # accepted, and its response could not be serialized, which stopped the socket's sender (a hang).
         raise ProtocolError(f"{msg.get('type')}: `{key}` is out of range")
     return int(value)
 
@@ -83,7 +98,7 @@ def parse_modifications(msg: dict[str, Any]) -> list[AddQuery | RemoveQuery]:
         elif kind == "Remove":
             out.append(RemoveQuery(_int(mod, "queryId") or 0))
         else:
-            raise ProtocolError(f"ModifyQuerySet: unknown modification type {str(kind)[:40]!r}")
+            raise ProtocolError(f"ModifyQuerySet: unknown modification type {shown(kind)!r}")
     return out
 
 

@@ -147,14 +147,16 @@ class Session:
         self.outbox.put_nowait(message)
 
     async def _sender(self) -> None:
+        """Sends the outbox in order. If a send fails the socket is closed, not left open: a message that could
+        not be serialized used to end this task silently, and the client then waited forever on a live socket."""
         while True:
             message = await self.outbox.get()
             if message is None:
                 return
             try:
                 await self.ws.send_text(orjson.dumps(message).decode())
-            except Exception:  # noqa: BLE001 - a dead socket: the receive loop will notice
-                self.closed = True
+            except Exception:  # noqa: BLE001 - a dead socket, or a message we cannot send: close it
+                await self._close(1011, "InternalServerError")
                 return
             self.last_sent = time.monotonic()
             if message.get("type") == "Transition":
@@ -191,7 +193,7 @@ class Session:
             self._on_connect(message)
             return
         if not self.connected:
-            raise ProtocolError(f"Expected Connect as the first message, got {str(kind)[:40]}")
+            raise ProtocolError(f"Expected Connect as the first message, got {protocol.shown(kind)}")
         if kind == "ModifyQuerySet":
             self._on_modify(message)
         elif kind == "Mutation" or kind == "Action":
@@ -201,7 +203,7 @@ class Session:
         elif kind == "Event":
             return
         else:
-            raise ProtocolError(f"Unknown message type {str(kind)[:40]!r}")
+            raise ProtocolError(f"Unknown message type {protocol.shown(kind)!r}")
 
     def _on_connect(self, message: dict[str, Any]) -> None:
         if self.connected:
