@@ -156,6 +156,10 @@ class SyncHub:
                 await asyncio.sleep(0.05)
 
     async def _iterate(self) -> None:
+        if not self.queries and not self.sessions:
+            # Nobody listens: skip the log read (a write-heavy HTTP load wakes this loop per commit burst).
+            self.processed_ts = max(self.processed_ts, self.db.latest_ts)
+            return
         pending = [q for q in self.queries.values() if q.outcome is None]
         latest = max(self.db.latest_ts, self.db.read_latest_ts())
         if not pending and not self._rerun_all and latest <= self.processed_ts:

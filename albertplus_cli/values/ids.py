@@ -8,6 +8,7 @@ re-encode to itself, which rejects typos, wrong checksums and non-canonical spel
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from dataclasses import dataclass
@@ -28,13 +29,15 @@ class DecodedId:
     internal_id: bytes
 
 
+_FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET)
+
+
 def base32_encode(data: bytes) -> str:
-    """Big-endian bit packing, 5 bits per character, zero bits padding the last character."""
-    bits = len(data) * 8
-    pad = (-bits) % 5
-    number = int.from_bytes(data, "big") << pad
-    n_chars = (bits + pad) // 5
-    return "".join(ALPHABET[(number >> (5 * (n_chars - 1 - i))) & 31] for i in range(n_chars))
+    """Big-endian bit packing, 5 bits per character, zero bits padding the last character.
+
+    That is RFC 4648 base32 without its `=` padding, in another alphabet: the C implementation in `base64`
+    does the packing (every insert makes an id, so this is on the write path)."""
+    return base64.b32encode(data).decode("ascii").rstrip("=").translate(_FROM_RFC4648)
 
 
 def base32_decode(text: str) -> bytes:
