@@ -28,6 +28,7 @@ MAX_QUERIES_PER_SOCKET = 4096
 MAX_PENDING_REQUESTS = 1000  # Convex's per-socket operation buffer
 MAX_OUTBOX_TRANSITIONS = 2
 PING_AFTER = 15.0
+AUTH_ERROR_DELAY = 0.25  # seconds before an AuthError (see _receive_loop)
 
 
 class FatalSessionError(Exception):
@@ -117,6 +118,11 @@ class Session:
                 await self._fatal(str(e))
                 return
             except AuthenticationError as e:
+                # A short pause before refusing. The Rust client (inside the PyPI package) answers an AuthError
+                # by reconnecting with the token it had, and only picks up a `set_auth` made meanwhile when
+                # its worker is not busy reconnecting: refused instantly, it could retry the old token for
+                # many seconds. The pause also slows down token guessing.
+                await asyncio.sleep(AUTH_ERROR_DELAY)
                 await self._send_now(protocol.auth_error(str(e), self.received_identity, True))
                 await self._close(1000, "AuthError")
                 return
