@@ -28,7 +28,7 @@ MAX_QUERIES_PER_SOCKET = 4096
 MAX_PENDING_REQUESTS = 1000  # Convex's per-socket operation buffer
 MAX_OUTBOX_TRANSITIONS = 2
 PING_AFTER = 15.0
-AUTH_ERROR_DELAY = 0.25  # seconds before an AuthError (see _receive_loop)
+AUTH_ERROR_DELAY = 0.5  # seconds before an AuthError (see _receive_loop)
 
 
 class FatalSessionError(Exception):
@@ -118,10 +118,13 @@ class Session:
                 await self._fatal(str(e))
                 return
             except AuthenticationError as e:
-                # A short pause before refusing. The Rust client (inside the PyPI package) answers an AuthError
-                # by reconnecting with the token it had, and only picks up a `set_auth` made meanwhile when
-                # its worker is not busy reconnecting: refused instantly, it could retry the old token for
-                # many seconds. The pause also slows down token guessing.
+                # A Ping, then a short pause, before refusing. The Rust client inside the PyPI package answers
+                # an AuthError by reconnecting with the token it had (backing off with full jitter) and its
+                # worker reads server messages before the app's requests, so a `set_auth` made meanwhile is
+                # only seen when no reply is waiting. Refused at once, it retried the old token for many
+                # seconds. A message it processes resets its backoff, and the pause leaves it a moment with
+                # nothing to read, so it picks up the new token. The pause also slows down token guessing.
+                await self._send_now(protocol.PING)
                 await asyncio.sleep(AUTH_ERROR_DELAY)
                 await self._send_now(protocol.auth_error(str(e), self.received_identity, True))
                 await self._close(1000, "AuthError")
