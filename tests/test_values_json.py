@@ -179,3 +179,27 @@ def test_format_names_and_aliases() -> None:
     assert parse_format(None) == "json"
     with pytest.raises(ValueError_, match="Unknown value format"):
         parse_format("xml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_canonical_values_need_no_copy(value: Any) -> None:
+    """`is_canonical` (the executor's no-copy fast path) only accepts what decode(encode(...)) keeps equal."""
+    from albertplus_cli.values.json_formats import is_canonical
+
+    if is_canonical(value):
+        assert same(decode(encode(value)), value) or _ints_became_floats(value)
+
+
+def _ints_became_floats(value: Any) -> bool:
+    """Python ints are float64: decode(encode(4)) is 4.0, equal as a number."""
+    back = decode(encode(value))
+    return back == value
+
+
+def test_non_canonical_values_take_the_slow_path() -> None:
+    from albertplus_cli.values import UNDEFINED
+    from albertplus_cli.values.json_formats import is_canonical
+
+    for value in [(1, 2), {"a": UNDEFINED}, {"$x": 1}, {"": 1}, {"é": 1}, bytearray(b"x"), 2**60, [object()]]:
+        assert not is_canonical(value), value

@@ -31,7 +31,7 @@ from albertplus_cli.functions.registry import FunctionDefinition
 from albertplus_cli.functions.system import SYSTEM_PREFIX, build_system_functions
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
-from albertplus_cli.values.json_formats import ValueError_, decode, encode
+from albertplus_cli.values.json_formats import ValueError_, decode, encode, is_canonical
 from albertplus_cli.values.types import UNDEFINED
 from albertplus_cli.values.validators import ValidationError
 
@@ -104,10 +104,11 @@ class Executor:
 
     @staticmethod
     def check_result(fn: FunctionDefinition, value: Any, tables: Callable[[str], int | None]) -> Any:
-        try:
-            value = decode(encode(value))  # normalizes tuples, drops UNDEFINED fields, rejects non-values
-        except (ValueError_, TypeError) as e:
-            raise UserFacingError(f"Function returned an invalid Convex value: {e}") from None
+        if not is_canonical(value):
+            try:
+                value = decode(encode(value))  # normalizes tuples, drops UNDEFINED fields, rejects non-values
+            except (ValueError_, TypeError) as e:
+                raise UserFacingError(f"Function returned an invalid Convex value: {e}") from None
         if fn.returns is not None:
             try:
                 fn.returns.check(value, "", tables)
@@ -192,7 +193,7 @@ class Executor:
                 finally:
                     deadlines.release(limit)
                 outcome.ok, outcome.value, outcome.ts = True, value, tx.snapshot_ts
-                outcome.read_set = tx.reads.frozen()
+                outcome.reads = tx.reads
                 outcome.journal = tx.journal_out
             except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from albertplus_cli.database import FrozenReadSet
+from albertplus_cli.database import FrozenReadSet, ReadSet
 from albertplus_cli.values.types import UNDEFINED
 
 
@@ -20,9 +20,19 @@ class Outcome:
     log_lines: list[str] = field(default_factory=list)
     ts: int = 0
     duration: float = 0.0
-    read_set: FrozenReadSet | None = None
+    reads: ReadSet | None = None  # what the query read; frozen only when a subscription needs it
     journal: str | None = None
     written: int = 0
+    _frozen: FrozenReadSet | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def read_set(self) -> FrozenReadSet | None:
+        """The read set merged for overlap checks, built on first use (a one-off HTTP query never needs it)."""
+        if self.reads is None:
+            return None
+        if self._frozen is None:
+            self._frozen = self.reads.frozen()
+        return self._frozen
 
     @property
     def has_error_data(self) -> bool:

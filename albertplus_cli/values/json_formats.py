@@ -184,3 +184,32 @@ def _decode_special(key: str, inner: Any, fmt: Format) -> Any:
     if key == "$bytes" and fmt != "json":
         return _unb64(inner, "$bytes")
     raise ValueError_(f"Field name {key} starts with a '$', which is reserved.")
+
+
+_PLAIN_SCALARS = (str, float, int, bool, bytes, Int64, type(None))
+
+
+def is_canonical(value: Any, _depth: int = 0) -> bool:
+    """True when `value` is already a Convex value in canonical Python form: only dicts with valid field names,
+    lists and plain scalars; no tuples, UNDEFINED fields or bytearrays.
+
+    Function results are checked with this first, so the common case needs no encode/decode copy (a query
+    returning documents is on every request's path); anything else goes through `decode(encode(...))`."""
+    kind = type(value)
+    if kind is int:
+        return -(2**53) <= value <= 2**53  # larger ints are rounded to float64 by the slow path
+    if kind in _PLAIN_SCALARS:
+        return True
+    if _depth > 60:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if (type(key) is not str or not key or key[0] == "$" or len(key) > MAX_FIELD_NAME_LENGTH
+                    or not key.isascii() or not key.isprintable()):
+                return False
+            if not is_canonical(item, _depth + 1):
+                return False
+        return True
+    if kind is list:
+        return all(is_canonical(item, _depth + 1) for item in value)
+    return False
