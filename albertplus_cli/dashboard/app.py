@@ -12,6 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from albertplus_cli.dashboard.client import AdminKeyRejected, DashboardClient, ServerUnavailable
@@ -90,6 +91,13 @@ class DashboardApp(App[None]):
     # -- server state ------------------------------------------------------------------------------
 
     async def check_health(self) -> None:
+        """Poll the server's stats; a check whose answer arrives while the app is closing changes nothing."""
+        try:
+            await self._check_health()
+        except NoMatches:
+            return  # compose always makes these widgets: they are only missing while the app shuts down
+
+    async def _check_health(self) -> None:
         try:
             stats = await self.client.stats()
         except ServerUnavailable:
