@@ -32,23 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from albertplus_cli.seed.dataset import SEED_TABLE_ORDER
+
 DEFAULT_SEED = 20261125
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "seed"
 
-#: Tables in seedAll's processing order (§4.2); also the file names under seed/.
-TABLES: tuple[str, ...] = (
-    "appConfigs",
-    "schools",
-    "programs",
-    "courses",
-    "prerequisites",
-    "requirements",
-    "courseOfferings",
-    "students",
-    "userCourses",
-    "userCourseOfferings",
-)
+#: Tables in seedAll's processing order (§4.2); also the file names under seed/. The loader's own list.
+TABLES: tuple[str, ...] = SEED_TABLE_ORDER
 
 Row = dict[str, Any]
 
