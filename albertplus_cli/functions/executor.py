@@ -33,7 +33,7 @@ from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.json_formats import ValueError_, decode, encode, is_canonical
 from albertplus_cli.values.types import UNDEFINED
-from albertplus_cli.values.validators import ValidationError
+from albertplus_cli.values.validators import ValidationError, Validator
 
 QUERY_TIMEOUT = float(os.environ.get("ALBERTPLUS_QUERY_TIMEOUT", "5"))
 MUTATION_TIMEOUT = float(os.environ.get("ALBERTPLUS_MUTATION_TIMEOUT", "5"))
@@ -48,6 +48,15 @@ class UserFacingError(Exception):
 
 def request_id() -> str:
     return secrets.token_hex(8)
+
+
+def _validate(validator: Validator | None, value: Any, tables: Callable[[str], int | None], label: str) -> None:
+    """Check args or a result against the function's validator, reported as Convex names the failure."""
+    if validator is not None:
+        try:
+            validator.check(value, "", tables)
+        except ValidationError as e:
+            raise UserFacingError(f"{label}: {e}") from None
 
 
 def _server_error(text: str) -> str:
@@ -95,11 +104,7 @@ class Executor:
             limits.check_shape(args, limits.MAX_VALUE_NESTING, "Arguments")
         except limits.LimitError as e:
             raise UserFacingError(f"ArgumentValidationError: {e}") from None
-        if fn.args is not None:
-            try:
-                fn.args.check(args, "", tables)
-            except ValidationError as e:
-                raise UserFacingError(f"ArgumentValidationError: {e}") from None
+        _validate(fn.args, args, tables, "ArgumentValidationError")
         return args
 
     @staticmethod
@@ -109,11 +114,7 @@ class Executor:
                 value = decode(encode(value))  # normalizes tuples, drops UNDEFINED fields, rejects non-values
             except (ValueError_, TypeError) as e:
                 raise UserFacingError(f"Function returned an invalid Convex value: {e}") from None
-        if fn.returns is not None:
-            try:
-                fn.returns.check(value, "", tables)
-            except ValidationError as e:
-                raise UserFacingError(f"ReturnsValidationError: {e}") from None
+        _validate(fn.returns, value, tables, "ReturnsValidationError")
         return value
 
     # -- error reporting ---------------------------------------------------------------------------
