@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from albertplus_cli.auth import (
-    DEV_KEY_FILE,
-    TokenVerifier,
-    build_verifier,
-    load_or_create_admin_key,
-    state_dir_for,
-)
+from albertplus_cli.auth import DEV_KEY_FILE, TokenVerifier, build_verifier, load_or_create_admin_key
 from albertplus_cli.auth.providers import auth_config_path
-from albertplus_cli.codegen import CodegenError, ensure_bootstrap, write_generated
-from albertplus_cli.database import Database, SchemaChange
+from albertplus_cli.database import SchemaChange
 from albertplus_cli.database.schema_push import Progress
 from albertplus_cli.functions.executor import Executor
-from albertplus_cli.functions.loader import Project, ProjectLoadError, load_project
+from albertplus_cli.functions.loader import Project, load_project
+from albertplus_cli.project import DB_FILE_NAME as DB_FILE_NAME  # for audit/importer.py, until it is deleted
+from albertplus_cli.project import locate_project, open_database
 
-DB_FILE_NAME = "data.sqlite3"
+#: Called with the project folder before each load of its code (`albertplus dev` and `run` pass codegen's
+#: bootstrap, which writes functions/_generated/ when it is missing so modules importing it can load).
+BeforeLoad = Callable[[Path], object]
 
 
 @dataclass
@@ -59,25 +57,22 @@ def _fingerprint(project: Project) -> dict[str, tuple[object, ...]]:
 
 
 class Engine:
-    def __init__(self, project_dir: Path, db_path: Path | None = None, progress: Progress | None = None) -> None:
-        self.project_dir = Path(project_dir).resolve()
-        if not (self.project_dir / "functions").is_dir():
-            raise ProjectLoadError(
-                f"{self.project_dir} is not an albertplus project: it has no functions/ folder "
-                "(and schema.py). Run albertplus in a project folder or pass --dir."
-            )
-        self.state_dir = state_dir_for(self.project_dir)
+    """One opened project: its loaded code (swapped whole by `reload`), its database, the executor that runs
+    its functions, and the secrets that authenticate callers (admin key, token verifier).
+
+    Raises NotAProjectError or ProjectLoadError (the code fails to load), or SchemaValidationError (the stored
+    documents do not match the schema).
+    """
+
+    def __init__(self, project_dir: Path, db_path: Path | None = None, progress: Progress | None = None, *,
+                 before_load: BeforeLoad | None = None) -> None:
+        layout = locate_project(project_dir)
+        self.project_dir = layout.root
+        self.state_dir = layout.state_dir
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        bootstrapped = ensure_bootstrap(self.project_dir)
-        _drop_bytecode(self.project_dir)
-        self._project = load_project(self.project_dir)
-        if bootstrapped:
-            try:
-                write_generated(self._project)
-            except CodegenError:
-                pass  # `albertplus dev` and `albertplus codegen` report it; the engine works without types
-        self.db = Database(Path(db_path) if db_path else self.state_dir / DB_FILE_NAME, None)
-        self.db.push_schema(self._project.schema, progress)
+        self._before_load = before_load
+        self._project = self._load()
+        self.db = open_database(layout, self._project.schema, db_path, progress)
         self.executor = Executor(self.db, lambda: self._project)
         self.admin_key = load_or_create_admin_key(self.state_dir)
         self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir)
@@ -94,9 +89,7 @@ class Engine:
         On any error the running version stays: ProjectLoadError (file:line) or SchemaValidationError.
         """
         start = time.perf_counter()
-        ensure_bootstrap(self.project_dir)
-        _drop_bytecode(self.project_dir)
-        new = load_project(self.project_dir)
+        new = self._load()
         # Auth next (a broken auth.config.py must fail the push before the schema changes); rebuilding the
         # verifier parses the dev key, so only do it when its inputs changed.
         auth_key = self._auth_inputs()
@@ -118,6 +111,12 @@ class Engine:
         self._project = new
         result.seconds = time.perf_counter() - start
         return result
+
+    def _load(self) -> Project:
+        if self._before_load is not None:
+            self._before_load(self.project_dir)
+        _drop_bytecode(self.project_dir)
+        return load_project(self.project_dir)
 
     def _auth_inputs(self) -> tuple[bytes | None, bytes | None]:
         """What the verifier is built from: auth.config.py and the dev signing key (env is fixed per process)."""

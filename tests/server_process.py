@@ -112,7 +112,8 @@ class DevServer:
 
     def token(self, subject: str, claims: dict[str, Any] | None = None, expires_in: int = 3600) -> str:
         """A dev-key JWT for `subject`, as `albertplus token` makes (the server trusts it offline)."""
-        from albertplus_cli.auth import DevSigningKey, state_dir_for
+        from albertplus_cli.auth import DevSigningKey
+        from albertplus_cli.project import state_dir_for
 
         return DevSigningKey.load_or_create(state_dir_for(self.project_dir)).sign(subject, claims, expires_in)
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .admin_key import (
     ADMIN_KEY_FILE,
@@ -26,13 +27,6 @@ from .errors import AuthConfigError, AuthenticationError, InvalidAuthHeader, Key
 from .identity import ADMIN, ANONYMOUS, Identity, identity_from_claims, normalize_user_attributes
 from .providers import Provider, load_providers, parse_providers
 from .verifier import TokenVerifier
-
-STATE_DIR_NAME = ".albertplus"
-
-
-def state_dir_for(project_dir: Path) -> Path:
-    """`<project>/.albertplus`, where the admin key and the dev signing key live."""
-    return Path(project_dir) / STATE_DIR_NAME
 
 
 def build_verifier(
@@ -55,13 +49,22 @@ def build_verifier(
     )
 
 
+def __getattr__(name: str) -> Any:
+    """`state_dir_for` lives in albertplus_cli.project; audit/importer.py imports it from here until it is
+    deleted (remove this function then)."""
+    if name == "state_dir_for":
+        from albertplus_cli.project import state_dir_for
+
+        return state_dir_for
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ADMIN",
     "ADMIN_KEY_FILE",
     "ANONYMOUS",
     "DEV_ISSUER",
     "DEV_KEY_FILE",
-    "STATE_DIR_NAME",
     "AuthConfigError",
     "AuthenticationError",
     "DevSigningKey",
@@ -80,5 +83,4 @@ __all__ = [
     "normalize_user_attributes",
     "parse_authorization",
     "parse_providers",
-    "state_dir_for",
 ]

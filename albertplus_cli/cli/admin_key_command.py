@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from albertplus_cli.auth import load_or_create_admin_key, state_dir_for
+from albertplus_cli.auth import load_or_create_admin_key
 from albertplus_cli.cli.main import app
+from albertplus_cli.project import state_dir_for
 
 ADMIN_KEY_HELP = """Print the project's admin key, creating PROJECT/.albertplus/admin_key (mode 0600) if needed.
 

@@ -34,10 +34,12 @@ def codegen_command(
 ) -> None:
     from albertplus_cli.codegen import CodegenError, ensure_bootstrap, generate, generated_dir, write_generated
     from albertplus_cli.functions.loader import ProjectLoadError, load_project
+    from albertplus_cli.project import NotAProjectError, locate_project
 
-    root = project_root(project_dir)
-    if not (root / "functions").is_dir():
-        raise fail(f"{root} is not an albertplus project: it has no functions/ folder. Pass --dir PROJECT.", 2)
+    try:
+        root = locate_project(project_root(project_dir)).root
+    except NotAProjectError as e:
+        raise fail(str(e), 2) from None
     console = Console(highlight=False)
     bootstrapped = False
     try:

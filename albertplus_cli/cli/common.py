@@ -51,6 +51,7 @@ def running_server_url(project_dir: Path) -> str | None:
 
 
 def admin_key_for(project_dir: Path) -> str:
-    from albertplus_cli.auth import load_or_create_admin_key, state_dir_for
+    from albertplus_cli.auth import load_or_create_admin_key
+    from albertplus_cli.project import state_dir_for
 
     return os.environ.get("ALBERTPLUS_ADMIN_KEY") or load_or_create_admin_key(state_dir_for(project_dir))

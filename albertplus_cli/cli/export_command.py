@@ -33,8 +33,8 @@ def export_command(
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.functions.loader import ProjectLoadError
+    from albertplus_cli.project import open_project_database
     from albertplus_cli.transfer import export_snapshot
-    from albertplus_cli.transfer.project import open_project_database
 
     root = project_root(project_dir)
     if not path.is_dir() and path.suffix.lower() != ".zip":

@@ -43,9 +43,9 @@ def import_command(
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.functions.loader import ProjectLoadError
+    from albertplus_cli.project import open_project_database
     from albertplus_cli.transfer import ImportFailed, detect_format, perform_import, read_import, table_counts
     from albertplus_cli.transfer.importer import Mode
-    from albertplus_cli.transfer.project import open_project_database
 
     if replace and append:
         raise fail("--replace and --append cannot be used together", 2)

@@ -97,11 +97,12 @@ def _run_remote(url: str, admin_key: str, function: str, args: dict[str, Any],
 def _run_local(root: Path, function: str, args: dict[str, Any],
                acting_as: dict[str, Any] | None) -> tuple[bool, Any, list[str]]:
     from albertplus_cli.auth import ADMIN, Identity, normalize_user_attributes
+    from albertplus_cli.codegen import ensure_bootstrap
     from albertplus_cli.engine import Engine
     from albertplus_cli.functions.loader import ProjectLoadError
 
     try:
-        engine = Engine(root)
+        engine = Engine(root, before_load=ensure_bootstrap)
     except ProjectLoadError as e:
         return False, f"the project failed to load:\n{e}", []
     try:

@@ -42,8 +42,8 @@ def seed_command(
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.functions.loader import ProjectLoadError
+    from albertplus_cli.project import open_project_database
     from albertplus_cli.seed.loader import SeedError, seed_database, summary_table
-    from albertplus_cli.transfer.project import open_project_database
 
     root = project_root(project_dir)
     if not (root / "seed").is_dir():

@@ -12,8 +12,9 @@ from typing import Any
 
 import typer
 
-from albertplus_cli.auth import DEV_ISSUER, DevSigningKey, state_dir_for
+from albertplus_cli.auth import DEV_ISSUER, DevSigningKey
 from albertplus_cli.cli.main import app
+from albertplus_cli.project import state_dir_for
 
 TOKEN_HELP = """Print a JWT for a user, signed by the project's local dev key.
 

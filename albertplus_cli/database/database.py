@@ -8,6 +8,7 @@ the single COMMIT is durable. Queries read WAL snapshots on their own threads' c
 
 from __future__ import annotations
 
+import logging
 import queue
 import sqlite3
 import threading
@@ -28,6 +29,7 @@ from albertplus_cli.schema import SchemaDefinition
 from albertplus_cli.storage import SqliteStore
 
 T = TypeVar("T")
+log = logging.getLogger("albertplus.database")
 MAX_BATCH = 64
 COMMIT_LOG_RETENTION_NS = 10 * 60 * 1_000_000_000  # subscribers read the log; ten minutes is plenty
 PRUNE_EVERY_COMMITS = 2000
@@ -81,9 +83,9 @@ class Database:
         self._commits_since_prune = 0
         self._thread.start()
         # `schema=None` means "not given here" (the Engine pushes the project's schema right after, with
-        # progress), not "no indexes": pushing None dropped every user index, so each Engine opened on a file
-        # (`albertplus run`, seed, a restart) rebuilt them all under new index ids, and a running server's
-        # catalog then pointed at dropped indexes and missed those processes' writes in its commit log.
+        # progress), not "no indexes": pushing None would drop every user index, so each process opening the
+        # file (`albertplus run`, seed, a restart) would rebuild them under new index ids, and a running
+        # server's catalog would point at dropped indexes and miss those processes' writes in the commit log.
         if schema is not None:
             self.push_schema(schema)
 
@@ -234,9 +236,8 @@ class Database:
 
         If SQLite itself fails under the batch (a full disk, an I/O error), it may roll back the whole
         transaction, taking the batch's earlier, already released savepoints with it. Then every mutation of
-        the batch fails (none is acknowledged, none is stored) and the writer goes on with the next batch.
-        Before, `ROLLBACK TO` on the vanished savepoint raised, the writer thread died and every later mutation
-        waited forever (tests/test_crash_safety.py, disk-full test).
+        the batch fails (none is acknowledged, none is stored) and the writer goes on with the next batch:
+        the writer thread must outlive any failure, or every later mutation would wait forever.
         """
         conn = self._writer_conn
         try:
@@ -246,12 +247,12 @@ class Database:
                 try:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
-                    pass
+                    log.exception("rolling back a failed batch failed too")
             for job in batch:
                 try:
                     job.done(None, e)
                 except Exception:  # noqa: BLE001 - a caller's callback must not break the writer
-                    pass
+                    log.exception("a mutation's completion callback failed")
             return
         if catalog_changed:
             self.catalog = Catalog.load(conn, self.catalog.schema)
@@ -262,12 +263,12 @@ class Database:
                 try:
                     listener(commit)
                 except Exception:  # noqa: BLE001 - a listener must not break the writer
-                    pass
+                    log.exception("commit listener %r failed", listener)
         for job, result, error in outcomes:
             try:
                 job.done(result, error)
             except Exception:  # noqa: BLE001 - a caller's callback must not break the writer
-                pass
+                log.exception("a mutation's completion callback failed")
 
     def _stage_batch(
         self, conn: sqlite3.Connection, batch: list[_Job]

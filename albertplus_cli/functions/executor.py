@@ -7,6 +7,7 @@ Queries run on the calling thread against a snapshot; mutations are queued to th
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -40,6 +41,7 @@ MUTATION_TIMEOUT = float(os.environ.get("ALBERTPLUS_MUTATION_TIMEOUT", "5"))
 ACTION_TIMEOUT = float(os.environ.get("ALBERTPLUS_ACTION_TIMEOUT", "600"))
 
 ExecutionListener = Callable[[Outcome], None]
+log = logging.getLogger("albertplus.executor")
 
 
 class UserFacingError(Exception):
@@ -63,7 +65,24 @@ def _server_error(text: str) -> str:
     return f"[Request ID: {request_id()}] Server Error\n{text}"
 
 
+class _QueuedMutation:
+    """What the writer-thread steps of one queued mutation share: its log capture, its time limit, and the
+    commit ts of a stored result replayed for a re-sent request."""
+
+    __slots__ = ("deadline", "logs", "replayed_ts")
+
+    def __init__(self) -> None:
+        self.logs: Any = None
+        self.deadline: deadlines.Deadline | None = None
+        self.replayed_ts: int | None = None
+
+
 class Executor:
+    """Runs the functions of the current project version (`project()` is read per call, so a hot reload
+    takes effect on the next call): queries on the caller's thread in a snapshot, mutations on the
+    database's writer thread, actions on the caller's thread calling back in. Every call ends as an Outcome,
+    which is also handed to the `listeners` (the terminal, the execution log)."""
+
     def __init__(self, db: Database, project: Callable[[], Project]) -> None:
         self.db = db
         self._project = project
@@ -119,6 +138,14 @@ class Executor:
 
     # -- error reporting ---------------------------------------------------------------------------
 
+    def _fail(self, outcome: Outcome, exc: BaseException, limit: deadlines.Deadline | None = None) -> None:
+        """Record why the function failed: Convex's error text and data, and the error itself (an action that
+        called this function raises it again)."""
+        outcome.error_message, outcome.error_data = self._describe(exc, limit)
+        if isinstance(exc, FunctionTimeout) and not str(exc):
+            exc = FunctionTimeout(limit.message() if limit is not None else "Function execution timed out")
+        outcome.error = exc
+
     def _describe(self, exc: BaseException, limit: deadlines.Deadline | None = None) -> tuple[str, Any]:
         if isinstance(exc, ConvexError):
             data = exc.data
@@ -154,8 +181,8 @@ class Executor:
         for listener in self.listeners:
             try:
                 listener(outcome)
-            except Exception:  # noqa: BLE001 - listeners are observers
-                pass
+            except Exception:  # noqa: BLE001 - listeners are observers: one failing must not fail the call
+                log.exception("execution listener %r failed on %s", listener, outcome.path)
         return outcome
 
     # -- nested calls inside one transaction -------------------------------------------------------
@@ -199,7 +226,7 @@ class Executor:
             except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
-                outcome.error_message, outcome.error_data = self._describe(e, limit)
+                self._fail(outcome, e, limit)
                 outcome.ts = self.db.latest_ts
         outcome.log_lines = logs.flush()
         outcome.duration = time.perf_counter() - start
@@ -228,21 +255,21 @@ class Executor:
         try:
             outcome.path, fn = self.resolve(path, "mutation", public_only=public_only)
         except (UserFacingError, FunctionNotFound) as e:
-            outcome.error_message, outcome.error_data = self._describe(e)
+            self._fail(outcome, e)
             outcome.ts = self.db.latest_ts
             outcome.duration = time.perf_counter() - start
             on_done(self._finish(outcome))
             return
-        holder: dict[str, Any] = {}
+        run = _QueuedMutation()
 
         def body(tx: Transaction) -> Any:
             try:
                 with capture() as logs:
-                    holder["logs"] = logs
+                    run.logs = logs
                     if session is not None:
                         stored = SqliteStore.get_session_request(tx.conn, *session)
                         if stored is not None:
-                            holder["replayed_ts"] = stored[0]
+                            run.replayed_ts = stored[0]
                             return decode(orjson.loads(stored[1]))
                     checked = self.check_args(fn, args, tx.catalog.table_number)
                     ctx = MutationCtx(tx, identity, self._nested_runner(tx, identity, True))
@@ -256,24 +283,22 @@ class Executor:
                     return value
             finally:
                 # Release before the writer moves on: a late watchdog must never hit the next mutation.
-                if "deadline" in holder:
-                    deadlines.release(holder["deadline"])  # idempotent; kept for the timeout message
+                if run.deadline is not None:
+                    deadlines.release(run.deadline)  # idempotent; kept for the timeout message
 
         def deadline_factory() -> Callable[[], None]:
-            limit = deadlines.start(MUTATION_TIMEOUT, f"Mutation {outcome.path}")
-            holder["deadline"] = limit
-            return limit
+            run.deadline = deadlines.start(MUTATION_TIMEOUT, f"Mutation {outcome.path}")
+            return run.deadline
 
         def done(write: Any, error: BaseException | None) -> None:
             if error is None:
                 outcome.ok, outcome.value = True, write.value
-                outcome.ts = holder.get("replayed_ts", write.ts)
+                outcome.ts = write.ts if run.replayed_ts is None else run.replayed_ts
                 outcome.written = write.tx.written
             else:
-                outcome.error_message, outcome.error_data = self._describe(error, holder.get("deadline"))
+                self._fail(outcome, error, run.deadline)
                 outcome.ts = self.db.latest_ts
-            logs = holder.get("logs")
-            outcome.log_lines = logs.flush() if logs is not None else []
+            outcome.log_lines = run.logs.flush() if run.logs is not None else []
             outcome.duration = time.perf_counter() - start
             on_done(self._finish(outcome))
 
@@ -303,7 +328,7 @@ class Executor:
             except BaseException as e:  # noqa: BLE001
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
-                outcome.error_message, outcome.error_data = self._describe(e, limit)
+                self._fail(outcome, e, limit)
             outcome.ts = self.db.latest_ts
         outcome.log_lines = logs.flush()
         outcome.duration = time.perf_counter() - start
@@ -316,7 +341,11 @@ class Executor:
             if not inner.ok:
                 if inner.has_error_data:
                     raise ConvexError(inner.error_data)
-                raise RuntimeError((inner.error_message or "").split("\n", 1)[-1])
+                if isinstance(inner.error, Exception):
+                    raise inner.error  # the callee's own error: the action may catch it
+                # A time limit is a BaseException inside the function that ran out of time; to its caller
+                # it is an error like any other.
+                raise UserFacingError(f"Uncaught Error: {inner.error}")
             return inner.value
 
         return run
@@ -329,7 +358,7 @@ class Executor:
             _canonical, fn = self.resolve(path, None, public_only=public_only)
         except (UserFacingError, FunctionNotFound) as e:
             outcome = Outcome(path, "unknown", ok=False, ts=self.db.latest_ts)
-            outcome.error_message, outcome.error_data = self._describe(e)
+            self._fail(outcome, e)
             return self._finish(outcome)
         if fn.kind == "query":
             return self.run_query(path, args, identity, public_only=public_only)

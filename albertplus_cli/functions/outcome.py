@@ -17,6 +17,7 @@ class Outcome:
     value: Any = None
     error_message: str | None = None
     error_data: Any = UNDEFINED  # set only for ConvexError
+    error: BaseException | None = field(default=None, repr=False, compare=False)  # what failed the function
     log_lines: list[str] = field(default_factory=list)
     ts: int = 0
     duration: float = 0.0

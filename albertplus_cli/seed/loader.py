@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 
 class ProjectWithDatabase(Protocol):
-    """What seeding needs: an `Engine`, or the lighter `transfer.project.ProjectDatabase`."""
+    """What seeding needs: an `Engine`, or the lighter `project.ProjectDatabase`."""
 
     @property
     def project_dir(self) -> Path: ...

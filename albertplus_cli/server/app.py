@@ -14,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from albertplus_cli.server.backend import VERSION, Backend
+from albertplus_cli.auth import AuthenticationError
+from albertplus_cli.backend import VERSION, Backend
 from albertplus_cli.server.execution_log import execution_log_routes
 from albertplus_cli.server.http_api import routes as api_routes
-from albertplus_cli.server.http_errors import HttpError
+from albertplus_cli.server.http_errors import unauthorized
 from albertplus_cli.server.json_response import json_response
 from albertplus_cli.server.site import site_routes
 from albertplus_cli.sync.endpoint import sync_routes
@@ -30,8 +31,8 @@ def _stats_route(backend: Backend, hub: SyncHub, extra: Callable[[], dict[str, A
             identity = await backend.in_thread(
                 backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
             )
-        except HttpError as e:  # a wrong key or a malformed header: 401/400 with its message, not a 500
-            return e.response()
+        except AuthenticationError as e:  # a wrong key or a malformed header: 401 with its message, not a 500
+            return unauthorized(e).response()
         if not identity.is_admin:
             return json_response({"code": "Unauthenticated", "message": "Stats need the admin key"}, 401)
         engine = backend.engine

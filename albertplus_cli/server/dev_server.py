@@ -17,9 +17,12 @@ from typing import Any
 
 import uvicorn
 
+from albertplus_cli.backend import Backend
+from albertplus_cli.codegen import ensure_bootstrap
 from albertplus_cli.engine import Engine
+from albertplus_cli.project import NotAProjectError, locate_project
 from albertplus_cli.server.app import build_api_app, build_site_app
-from albertplus_cli.server.backend import Backend
+from albertplus_cli.server.reload import BackfillProgress, PushHistory, push_changes
 from albertplus_cli.server.terminal import Terminal
 from albertplus_cli.sync.hub import SyncHub
 
@@ -76,22 +79,18 @@ def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
 def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine], None] | None = None,
           after_push: Callable[[Engine], Any] | None = None) -> None:
     """Run until SIGINT/SIGTERM. Raises DevServerError for start-up problems."""
-    project_dir = options.project_dir.resolve()
-    if not (project_dir / "functions").is_dir():
-        raise DevServerError(
-            f"{project_dir} is not an albertplus project: there is no functions/ folder"
-            + ("" if (project_dir / "schema.py").exists() else " and no schema.py")
-            + ". Run `albertplus dev` in your project folder, or pass --dir PROJECT."
-        )
+    try:
+        project_dir = locate_project(options.project_dir).root
+    except NotAProjectError as e:
+        raise DevServerError(str(e)) from None
     check_port_free(options.host, options.port, "API")
     check_port_free(options.host, options.site_port, "site")
     # Hot reload imports the same files again and again: never trust (or write) cached bytecode.
     sys.dont_write_bytecode = True
-    from albertplus_cli.server.reload import BackfillProgress
 
     progress = BackfillProgress(terminal.console)
     try:
-        engine = Engine(project_dir, options.db_path, progress)
+        engine = Engine(project_dir, options.db_path, progress, before_load=ensure_bootstrap)
     finally:
         progress.close()
     try:
@@ -116,8 +115,8 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
     backend = Backend(engine)
     hub = SyncHub(backend)
     engine.executor.listeners.append(terminal.execution)
-    pushes: list[dict[str, Any]] = []
-    api = build_api_app(backend, hub, lambda: {"pushes": pushes[-10:]})
+    pushes = PushHistory()
+    api = build_api_app(backend, hub, lambda: {"pushes": pushes.to_json()})
     site = build_site_app(backend, terminal.print)
     api_server = _QuietServer(_uvicorn_config(api, options.host, options.port))
     site_server = _QuietServer(_uvicorn_config(site, options.host, options.site_port))
@@ -187,11 +186,9 @@ STEP_MS = 25
 
 
 async def _watch(engine: Engine, backend: Backend, hub: SyncHub, terminal: Terminal,
-                 pushes: list[dict[str, Any]], after_push: Callable[[Engine], Any] | None,
+                 pushes: PushHistory, after_push: Callable[[Engine], Any] | None,
                  armed: asyncio.Event | None = None) -> None:
     from watchfiles import awatch
-
-    from albertplus_cli.server.reload import push_changes
 
     targets = [str(engine.project_dir / "functions")]
     if (engine.project_dir / "schema.py").exists():

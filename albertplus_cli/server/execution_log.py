@@ -20,9 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from albertplus_cli.auth import AuthenticationError
+from albertplus_cli.backend import Backend
 from albertplus_cli.functions.outcome import Outcome
-from albertplus_cli.server.backend import Backend
-from albertplus_cli.server.http_errors import HttpError
+from albertplus_cli.server.http_errors import unauthorized
 from albertplus_cli.server.json_response import json_response
 
 CAPACITY = 2000
@@ -80,8 +81,8 @@ def execution_log_routes(backend: Backend) -> list[Route]:
             identity = await backend.in_thread(
                 backend.identity, request.headers.get("authorization"), request.query_params.get("adminKey")
             )
-        except HttpError as e:
-            return e.response()
+        except AuthenticationError as e:
+            return unauthorized(e).response()
         if not identity.is_admin:
             return json_response({"code": "Unauthenticated", "message": "Logs need the admin key"}, 401)
         return None

@@ -10,10 +10,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from albertplus_cli.auth import AuthenticationError
+from albertplus_cli.backend import VERSION, Backend
 from albertplus_cli.database import Commit, Database
 from albertplus_cli.functions.outcome import Outcome
-from albertplus_cli.server.backend import VERSION, Backend, ts_from_wire, ts_to_wire
-from albertplus_cli.server.http_errors import HttpError, bad_request
+from albertplus_cli.server.http_errors import HttpError, bad_request, unauthorized
 from albertplus_cli.server.http_protocol import (
     check_client_version,
     read_json_body,
@@ -24,6 +25,7 @@ from albertplus_cli.server.http_protocol import (
 )
 from albertplus_cli.server.json_response import json_response
 from albertplus_cli.sync.invalidation import CombinedWrites
+from albertplus_cli.sync.protocol import ts_from_wire, ts_to_wire
 from albertplus_cli.values.json_formats import Format
 
 
@@ -42,9 +44,12 @@ async def _identity(backend: Backend, request: Request) -> Any:
     """Anonymous and admin-key callers are resolved inline; only JWTs (which may fetch keys) go to a thread."""
     header = request.headers.get("authorization")
     admin_key_param = request.query_params.get("adminKey") if b"adminKey" in request.scope["query_string"] else None
-    if not header or not header[:7].lower().startswith("bearer "):
-        return backend.identity(header, admin_key_param)
-    return await backend.in_thread(backend.identity, header, admin_key_param)
+    try:
+        if not header or not header[:7].lower().startswith("bearer "):
+            return backend.identity(header, admin_key_param)
+        return await backend.in_thread(backend.identity, header, admin_key_param)
+    except AuthenticationError as e:
+        raise unauthorized(e) from None
 
 
 async def _body_object(request: Request) -> dict[str, Any]:

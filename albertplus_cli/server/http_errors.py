@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from albertplus_cli.auth import AuthenticationError
 from albertplus_cli.server.json_response import json_response
 
 
@@ -23,3 +24,8 @@ class HttpError(Exception):
 
 def bad_request(code: str, message: str) -> HttpError:
     return HttpError(400, code, message)
+
+
+def unauthorized(error: AuthenticationError) -> HttpError:
+    """A refused credential: 401 with the auth error's own code (Unauthenticated, InvalidAuthHeader)."""
+    return HttpError(401, error.code, str(error))

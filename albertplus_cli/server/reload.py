@@ -13,7 +13,9 @@ import os
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +26,46 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.syntax import Syntax
 from rich.text import Text
 
+from albertplus_cli.backend import Backend
 from albertplus_cli.database import SchemaValidationError
 from albertplus_cli.engine import Engine
 from albertplus_cli.functions.loader import ProjectLoadError
-from albertplus_cli.server.backend import Backend
 from albertplus_cli.server.terminal import Terminal
 from albertplus_cli.sync.hub import SyncHub
 
 # Backfills and validations of fewer documents finish before a bar would be worth drawing.
 PROGRESS_MIN_DOCUMENTS = int(os.environ.get("ALBERTPLUS_PROGRESS_MIN_DOCUMENTS", "20000"))
 CONTEXT_LINES = 2
+PUSHES_KEPT = 10
+
+
+@dataclass
+class PushRecord:
+    """One push: when it started, and what it changed or why it failed."""
+
+    at: float
+    ok: bool
+    seconds: float = 0.0
+    changes: list[str] = field(default_factory=list)
+    error: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ok:
+            return {"at": self.at, "ok": True, "seconds": self.seconds, "changes": self.changes}
+        return {"at": self.at, "ok": False, "error": self.error}
+
+
+class PushHistory:
+    """The latest pushes of this `albertplus dev`, shown by the admin stats route."""
+
+    def __init__(self, keep: int = PUSHES_KEPT) -> None:
+        self._records: deque[PushRecord] = deque(maxlen=keep)
+
+    def record(self, push: PushRecord) -> None:
+        self._records.append(push)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [push.to_json() for push in self._records]
 
 
 class BackfillProgress:
@@ -125,7 +157,7 @@ def _relative(filename: str, project_dir: Path) -> str:
 
 
 async def push_changes(engine: Engine, backend: Backend, hub: SyncHub, terminal: Terminal,
-                       pushes: list[dict[str, Any]], files: list[str],
+                       pushes: PushHistory, files: list[str],
                        after_push: Callable[[Engine], Any] | None) -> bool:
     terminal.print(f"[dim]Change detected in {escape(', '.join(files))}; pushing...[/dim]")
     started = time.time()
@@ -138,18 +170,18 @@ async def push_changes(engine: Engine, backend: Backend, hub: SyncHub, terminal:
             Text.from_markup("[bold red]✖ Push failed[/bold red]; the previous version keeps serving."),
             render_load_error(e, engine.project_dir),
         ))
-        pushes.append({"at": started, "ok": False, "error": str(e)})
+        pushes.record(PushRecord(started, False, error=str(e)))
         return False
     except SchemaValidationError as e:
         progress.close()
         terminal.print("[bold red]✖ Schema push failed[/bold red]; nothing changed and the previous version keeps "
                        f"serving.\n  [red]{escape(str(e)).replace(chr(10), chr(10) + '  ')}[/red]")
-        pushes.append({"at": started, "ok": False, "error": str(e)})
+        pushes.record(PushRecord(started, False, error=str(e)))
         return False
     except Exception as e:  # noqa: BLE001 - any other failure must not take the server down
         progress.close()
         terminal.print(f"[bold red]✖ Push failed[/bold red]; the previous version keeps serving: {escape(repr(e))}")
-        pushes.append({"at": started, "ok": False, "error": repr(e)})
+        pushes.record(PushRecord(started, False, error=repr(e)))
         return False
     progress.close()
     hub.rerun_everything()
@@ -157,7 +189,7 @@ async def push_changes(engine: Engine, backend: Backend, hub: SyncHub, terminal:
     summary = "\n".join(f"  {escape(line)}" for line in lines) if lines else "  (no function changes)"
     detail = f"load {result.load_seconds * 1000:.0f} ms, schema {result.schema_seconds * 1000:.0f} ms"
     terminal.print(f"[green]✔ Pushed in {result.seconds * 1000:.0f} ms[/green] [dim]({detail})[/dim]\n{summary}")
-    pushes.append({"at": started, "ok": True, "seconds": result.seconds, "changes": lines})
+    pushes.record(PushRecord(started, True, seconds=result.seconds, changes=lines))
     if after_push is not None:
         codegen_start = time.perf_counter()
         try:

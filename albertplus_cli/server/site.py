@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from albertplus_cli.auth import ANONYMOUS, AuthenticationError
+from albertplus_cli.backend import Backend
 from albertplus_cli.functions.context import ActionCtx
-from albertplus_cli.server.backend import Backend
 from albertplus_cli.server.http_protocol import MAX_BODY_SIZE
 from albertplus_cli.server.http_router import HttpRequest, HttpResponse, HttpRouter
 from albertplus_cli.server.json_response import json_response

@@ -7,7 +7,7 @@ import re
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
-from albertplus_cli.server.backend import Backend
+from albertplus_cli.backend import Backend
 from albertplus_cli.sync.hub import SyncHub
 from albertplus_cli.sync.session import Session
 

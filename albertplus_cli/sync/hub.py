@@ -12,16 +12,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from albertplus_cli.auth import Identity
+from albertplus_cli.backend import Backend
 from albertplus_cli.database import Commit
 from albertplus_cli.functions.outcome import Outcome
-from albertplus_cli.server.backend import Backend
 from albertplus_cli.sync.invalidation import CombinedWrites
 from albertplus_cli.values.json_formats import encode
 
@@ -50,6 +49,9 @@ def _strip_request_id(message: str | None) -> str | None:
 
 @dataclass(eq=False)
 class SharedQuery:
+    """One subscribed query execution shared by every session that subscribed with the same key; freed when
+    the last one releases it."""
+
     key: tuple[str, bytes, str, str | None]
     path: str
     args: dict[str, Any]
@@ -58,8 +60,6 @@ class SharedQuery:
     outcome: Outcome | None = None
     result_hash: bytes = b""
     refs: int = 0
-    runs: int = 0
-    sessions: set[Any] = field(default_factory=set)
 
 
 @dataclass
@@ -71,6 +71,10 @@ class HubStats:
 
 
 class SyncHub:
+    """Keeps every subscription of one server fresh: the shared queries, the live sessions, and the loop that
+    re-runs exactly the queries a commit touched (from this process or, via the commit log, any other) and
+    then lets each session send its Transition."""
+
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.db = backend.engine.db
@@ -83,7 +87,6 @@ class SyncHub:
         self._task: asyncio.Task[None] | None = None
         self._rerun_all = False
         self._wake_scheduled = False
-        self.on_rerun: list[Callable[[SharedQuery, Outcome], None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -169,24 +172,20 @@ class SyncHub:
             self.processed_ts = latest
             self.db.refresh_after_external(latest)
             for session in list(self.sessions):
-                session.after_iteration(set())
+                session.after_iteration()
             return
         rerun_all, self._rerun_all = self._rerun_all, False
         live = list(self.queries.values())
         ts, results, commits = await self.backend.in_thread(self._compute, live, pending, rerun_all)
         if ts < self.processed_ts:
             return
-        changed: set[SharedQuery] = set()
         for query, outcome in results.items():
-            digest = outcome_hash(_without_request_id(outcome))
-            if digest != query.result_hash or query.outcome is None:
-                changed.add(query)
-            query.outcome, query.result_hash = outcome, digest
+            query.outcome, query.result_hash = outcome, outcome_hash(_without_request_id(outcome))
         self.processed_ts = ts
         self.stats.iterations += 1
         self.stats.commits_seen += commits
         for session in list(self.sessions):
-            session.after_iteration(changed)
+            session.after_iteration()
 
     def _compute(
         self, live: list[SharedQuery], pending: list[SharedQuery], rerun_all: bool
@@ -220,7 +219,6 @@ class SyncHub:
                 journal = query.outcome.journal if query.outcome is not None else query.journal
                 outcome = executor.run_query(query.path, query.args, query.identity, journal=journal,
                                              public_only=not query.identity.is_admin)
-                query.runs += 1
                 self.stats.executions += 1
                 results[query] = outcome
         if commits:

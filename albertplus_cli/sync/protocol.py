@@ -6,12 +6,12 @@ turns into a FatalError and a close of that one socket.
 
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from albertplus_cli.functions.outcome import Outcome
-from albertplus_cli.server.backend import ts_to_wire
 from albertplus_cli.values.json_formats import encode
 
 MAX_QUERY_SET_VERSION = 2**32 - 1
@@ -34,26 +34,38 @@ def shown(value: Any, limit: int = 40) -> str:
     return str(value)[:limit]
 
 
-def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None:
+def int_field(msg: dict[str, Any], key: str) -> int:
+    """A message's integer field (a u32, as every integer of the protocol); raises ProtocolError otherwise."""
     value = msg.get(key)
-    if value is None and optional:
-        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or value < 0:
         raise ProtocolError(f"{msg.get('type')}: `{key}` must be a non-negative integer")
     if value > MAX_QUERY_SET_VERSION:
-        # Every integer of the protocol is a u32 in Convex, `requestId` too: an unbounded one (say 1e219) was
-        # accepted, and its response could not be serialized, which stopped the socket's sender (a hang).
+        # `requestId` too: its response echoes the id, and an unbounded one (say 1e219) cannot be serialized.
         raise ProtocolError(f"{msg.get('type')}: `{key}` is out of range")
     return int(value)
 
 
-def _str(msg: dict[str, Any], key: str, *, optional: bool = False) -> str | None:
+def str_field(msg: dict[str, Any], key: str) -> str:
+    """A message's string field; raises ProtocolError otherwise."""
     value = msg.get(key)
-    if value is None and optional:
-        return None
     if not isinstance(value, str):
         raise ProtocolError(f"{msg.get('type')}: `{key}` must be a string")
     return value
+
+
+def ts_to_wire(ts: int) -> str:
+    """Convex timestamps travel as base64 of the 8 bytes little-endian."""
+    return base64.b64encode(max(ts, 0).to_bytes(8, "little")).decode("ascii")
+
+
+def ts_from_wire(text: object) -> int:
+    """A timestamp as clients send it; raises ValueError (or binascii.Error, a ValueError) when malformed."""
+    if not isinstance(text, str):
+        raise ValueError("timestamp must be a base64 string")
+    raw = base64.b64decode(text, validate=True)
+    if len(raw) != 8:
+        raise ValueError("timestamp must be 8 bytes")
+    return int.from_bytes(raw, "little")
 
 
 def udf_args(msg: dict[str, Any]) -> Any:
@@ -94,9 +106,9 @@ def parse_modifications(msg: dict[str, Any]) -> list[AddQuery | RemoveQuery]:
             journal = mod.get("journal")
             if journal is not None and not isinstance(journal, str):
                 raise ProtocolError("ModifyQuerySet: `journal` must be a string or null")
-            out.append(AddQuery(_int(mod, "queryId") or 0, _str(mod, "udfPath") or "", udf_args(mod), journal))
+            out.append(AddQuery(int_field(mod, "queryId"), str_field(mod, "udfPath"), udf_args(mod), journal))
         elif kind == "Remove":
-            out.append(RemoveQuery(_int(mod, "queryId") or 0))
+            out.append(RemoveQuery(int_field(mod, "queryId")))
         else:
             raise ProtocolError(f"ModifyQuerySet: unknown modification type {shown(kind)!r}")
     return out

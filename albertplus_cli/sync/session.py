@@ -17,8 +17,8 @@ import orjson
 from starlette.websockets import WebSocket
 
 from albertplus_cli.auth import ANONYMOUS, AuthenticationError, Identity, identity_for_authenticate_message
+from albertplus_cli.backend import Backend
 from albertplus_cli.functions.outcome import Outcome
-from albertplus_cli.server.backend import Backend, ts_from_wire
 from albertplus_cli.sync import protocol
 from albertplus_cli.sync.hub import SharedQuery, SyncHub
 from albertplus_cli.sync.protocol import AddQuery, ProtocolError, RemoveQuery
@@ -50,6 +50,10 @@ class _PendingVersion:
 
 
 class Session:
+    """One client's WebSocket: receives its messages in order, keeps its query set and identity versions, runs
+    its mutations one at a time and its actions concurrently, and sends Transitions that chain each
+    `startVersion` to the previous `endVersion`."""
+
     def __init__(self, websocket: WebSocket, backend: Backend, hub: SyncHub) -> None:
         self.ws = websocket
         self.backend = backend
@@ -224,7 +228,7 @@ class Session:
         observed = message.get("maxObservedTimestamp")
         if observed is not None:
             try:
-                observed_ts = ts_from_wire(observed)
+                observed_ts = protocol.ts_from_wire(observed)
             except (ValueError, TypeError):
                 raise ProtocolError("Connect: `maxObservedTimestamp` must be a base64 timestamp") from None
             latest = max(self.backend.engine.db.latest_ts, self.backend.engine.db.read_latest_ts())
@@ -239,9 +243,8 @@ class Session:
         self.connected = True
 
     def _on_modify(self, message: dict[str, Any]) -> None:
-        base = protocol._int(message, "baseVersion")
-        new = protocol._int(message, "newVersion")
-        assert base is not None and new is not None
+        base = protocol.int_field(message, "baseVersion")
+        new = protocol.int_field(message, "newVersion")
         if base != self.received_query_set:
             raise ProtocolError(f"BaseVersionMismatch: ModifyQuerySet baseVersion {base} does not match the "
                                 f"server's query set version {self.received_query_set}")
@@ -274,7 +277,7 @@ class Session:
         self.flush()  # sent now if every query already has a result, else after the hub computes them
 
     async def _on_authenticate(self, message: dict[str, Any]) -> None:
-        base = protocol._int(message, "baseVersion")
+        base = protocol.int_field(message, "baseVersion")
         if base != self.received_identity:
             raise ProtocolError(f"Authenticate: baseVersion {base} does not match the identity version "
                                 f"{self.received_identity}")
@@ -295,8 +298,7 @@ class Session:
         self.flush()
 
     def _on_request(self, kind: str, message: dict[str, Any]) -> None:
-        request_id = protocol._int(message, "requestId")
-        assert request_id is not None
+        request_id = protocol.int_field(message, "requestId")
         path = message.get("udfPath")
         if not isinstance(path, str):
             raise ProtocolError(f"{kind}: `udfPath` must be a string")
@@ -355,8 +357,8 @@ class Session:
 
     # -- transitions -------------------------------------------------------------------------------
 
-    def after_iteration(self, changed: set[SharedQuery]) -> None:
-        """The hub has new results valid at its processed ts."""
+    def after_iteration(self) -> None:
+        """The hub has new results valid at its processed ts: send what changed (`flush` compares hashes)."""
         if self.mutation_in_flight:
             self.dirty = True
             return

@@ -1,38 +1,30 @@
-"""What the HTTP and sync handlers share: the engine, worker threads, and auth of incoming credentials."""
+"""What the HTTP and sync handlers share: the engine, worker threads, and auth of incoming credentials.
+
+It sits below both `server` and `sync` (they never import each other): the HTTP routes and the WebSocket
+sessions each hold the same Backend.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from albertplus_cli.auth import AuthenticationError, Identity, parse_authorization
+from albertplus_cli.auth import Identity, parse_authorization
 from albertplus_cli.engine import Engine
 from albertplus_cli.functions.outcome import Outcome
-from albertplus_cli.server.http_errors import HttpError
 
 T = TypeVar("T")
 VERSION = "albertplus-0.1.0"
 
 
-def ts_to_wire(ts: int) -> str:
-    """Convex timestamps travel as base64 of the 8 bytes little-endian."""
-    return base64.b64encode(max(ts, 0).to_bytes(8, "little")).decode("ascii")
-
-
-def ts_from_wire(text: object) -> int:
-    if not isinstance(text, str):
-        raise ValueError("timestamp must be a base64 string")
-    raw = base64.b64decode(text, validate=True)
-    if len(raw) != 8:
-        raise ValueError("timestamp must be 8 bytes")
-    return int.from_bytes(raw, "little")
-
-
 class Backend:
+    """An engine served to many connections: a pool of query threads beside the event loop, mutations handed
+    to the engine's writer thread and awaited without blocking the loop, and callers' credentials resolved
+    against the engine's admin key and token verifier."""
+
     def __init__(self, engine: Engine, instance_name: str = "albertplus-dev") -> None:
         self.engine = engine
         self.instance_name = instance_name
@@ -43,14 +35,13 @@ class Backend:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
 
     def identity(self, authorization: str | None, admin_key_param: str | None = None) -> Identity:
-        """The caller's identity from an HTTP Authorization header (may block on a JWKS fetch)."""
-        try:
-            return parse_authorization(
-                authorization, admin_key=self.engine.admin_key, verifier=self.engine.verifier,
-                admin_key_param=admin_key_param,
-            )
-        except AuthenticationError as e:
-            raise HttpError(401, e.code, str(e)) from None
+        """The caller's identity from an HTTP Authorization header (may block on a JWKS fetch).
+
+        Raises AuthenticationError (with its Convex `code`), which the HTTP routes answer with a 401."""
+        return parse_authorization(
+            authorization, admin_key=self.engine.admin_key, verifier=self.engine.verifier,
+            admin_key_param=admin_key_param,
+        )
 
     async def run(self, kind: str | None, path: str, args: dict[str, Any], identity: Identity,
                   *, public_only: bool = True) -> Outcome:
