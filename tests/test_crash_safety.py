@@ -71,7 +71,7 @@ def test_a_full_disk_fails_the_whole_batch_and_the_writer_goes_on(tmp_path: Path
     from project_factory import open_database, read
 
     from albertplus_cli.database import Transaction
-    from albertplus_cli.database.db_api import DatabaseWriter
+    from albertplus_cli.database.reader_writer import DatabaseWriter
 
     def insert(value: dict[str, object]) -> object:
         return lambda tx: DatabaseWriter(tx).insert("things", value)

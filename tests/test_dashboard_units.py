@@ -18,8 +18,10 @@ from albertplus_cli.auth import ADMIN, ANONYMOUS, Identity  # noqa: E402
 from albertplus_cli.dashboard.client import resolve_target, short_error  # noqa: E402
 from albertplus_cli.dashboard.filters import FilterSyntaxError, parse_filter  # noqa: E402
 from albertplus_cli.dashboard.formatting import Formatter, id_references, object_fields, sample_value, validator_text  # noqa: E402,E501
+from albertplus_cli.database import DatabaseWriter  # noqa: E402
 from albertplus_cli.engine import Engine  # noqa: E402
 from albertplus_cli.functions.outcome import Outcome  # noqa: E402
+from albertplus_cli.functions.system import SCAN_BUDGET  # noqa: E402
 from albertplus_cli.server.execution_log import ExecutionLog  # noqa: E402
 
 
@@ -108,6 +110,18 @@ def test_table_data_pages_filters_and_searches(engine: Engine) -> None:
     bad_index = system(engine, "tableData", {"table": "messages", "index": "by_nothing",
                                              "paginationOpts": {"numItems": 5, "cursor": None}})
     assert not bad_index.ok and "by_nothing" in short_error(bad_index.error_message)
+
+
+def test_table_data_scans_at_most_its_budget_per_page(engine: Engine) -> None:
+    rows = [{"author": "ada", "body": "hay", "likes": i} for i in range(SCAN_BUDGET + 10)]
+    rows[-1]["body"] = "needle"
+    engine.db.write(lambda tx: [DatabaseWriter(tx).insert("messages", row) for row in rows])
+    needle = [{"field": "body", "op": "eq", "value": "needle"}]
+    first = page(engine, filters=needle)
+    # A selective filter on a big table: a short page that is not the end, instead of failing the read limit.
+    assert first["page"] == [] and first["isDone"] is False and first["scanned"] <= SCAN_BUDGET + 1
+    second = page(engine, filters=needle, paginationOpts={"numItems": 100, "cursor": first["continueCursor"]})
+    assert [d["body"] for d in second["page"]] == ["needle"] and second["isDone"] is True
 
 
 def test_schema_functions_and_documents(engine: Engine) -> None:

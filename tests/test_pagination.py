@@ -12,8 +12,8 @@ import pytest
 from project_factory import insert_messages, messages_schema, open_database, read, write
 
 from albertplus_cli.database import Database, DatabaseError, InvalidCursorError
-from albertplus_cli.database.db_api import DatabaseReader
 from albertplus_cli.database.query import Query
+from albertplus_cli.database.reader_writer import DatabaseReader
 
 
 @pytest.fixture
@@ -23,11 +23,14 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def page(db: Database, make: Callable[[DatabaseReader], Query], num: int, cursor: str | None,
-         journal: str | None = None, end: str | None = None) -> tuple[dict[str, Any], str | None]:
+         journal: str | None = None, end: str | None = None,
+         max_rows: int | None = None) -> tuple[dict[str, Any], str | None]:
     """One page, and the journal the query would store (its end cursor)."""
     opts: dict[str, Any] = {"numItems": num, "cursor": cursor}
     if end is not None:
         opts["endCursor"] = end
+    if max_rows is not None:
+        opts["maximumRowsRead"] = max_rows
     result, tx = db.read(lambda tx: make(DatabaseReader(tx)).paginate(opts), journal=journal)
     return result, tx.journal_out
 
@@ -242,3 +245,54 @@ def test_cursors_are_opaque_strings(db: Database) -> None:
     first, _ = page(db, all_messages, 1, None)
     cursor = first["continueCursor"]
     assert isinstance(cursor, str) and cursor.isascii() and " " not in cursor
+
+
+def every_tenth(d: DatabaseReader) -> Query:
+    return d.query("messages").filter(lambda q: q.eq(q.mod(q.field("likes"), 10), 0))
+
+
+def test_maximum_rows_read_ends_a_page_early_and_the_walk_goes_on(db: Database) -> None:
+    insert_messages(db, [{"author": "a", "body": str(i), "likes": i} for i in range(30)])
+    unbounded, tx = db.read(lambda tx: every_tenth(DatabaseReader(tx)).paginate({"numItems": 5, "cursor": None}))
+    assert [doc["likes"] for doc in unbounded["page"]] == [0, 10, 20] and tx.scanned == 30
+    first, tx = db.read(lambda tx: every_tenth(DatabaseReader(tx)).paginate(
+        {"numItems": 5, "cursor": None, "maximumRowsRead": 4}))
+    # Rows 0..3 entered the pipeline (plus one peeked): a short page, not the end, and no split asked for.
+    assert [doc["likes"] for doc in first["page"]] == [0] and first["isDone"] is False and tx.scanned <= 5
+    assert "pageStatus" not in first and "splitCursor" not in first
+    pages = []
+    cursor = None
+    while True:
+        result, _ = page(db, every_tenth, 5, cursor, max_rows=4)
+        pages.append([doc["likes"] for doc in result["page"]])
+        if result["isDone"]:
+            break
+        cursor = result["continueCursor"]
+    assert [likes for p in pages for likes in p] == [0, 10, 20]
+    assert len(pages) == 8  # 30 rows, 4 per page
+
+
+def test_maximum_rows_read_on_an_end_bounded_page_asks_for_a_split(db: Database) -> None:
+    insert_messages(db, [{"author": "a", "body": str(i), "likes": i} for i in range(12)])
+    first, journal = page(db, all_messages, 8, None)
+    assert journal is not None
+    rerun, rerun_journal = page(db, all_messages, 8, None, journal=journal, max_rows=3)
+    assert [doc["likes"] for doc in rerun["page"]] == [0, 1, 2]
+    assert rerun["pageStatus"] == "SplitRequired" and rerun["isDone"] is False
+    assert rerun["continueCursor"] == first["continueCursor"] == rerun_journal
+    # The client replaces the page by (cursor, splitCursor] and (splitCursor, continueCursor]: together the
+    # same rows as the page read whole.
+    split = rerun["splitCursor"]
+    low, _ = page(db, all_messages, 8, None, end=split, max_rows=3)
+    high, _ = page(db, all_messages, 8, split, end=first["continueCursor"], max_rows=5)
+    assert "pageStatus" not in low and "pageStatus" not in high
+    assert [doc["_id"] for doc in low["page"] + high["page"]] == [doc["_id"] for doc in first["page"]]
+    # A budget that reaches exactly the end of the page leaves it whole.
+    whole, _ = page(db, all_messages, 8, None, end=first["continueCursor"], max_rows=8)
+    assert whole == first
+
+
+@pytest.mark.parametrize("max_rows", [0, -1, 1.5, "3", True])
+def test_maximum_rows_read_must_be_a_positive_integer(db: Database, max_rows: Any) -> None:
+    with pytest.raises(DatabaseError, match="maximumRowsRead"):
+        read(db, lambda d: d.query("messages").paginate({"numItems": 1, "cursor": None, "maximumRowsRead": max_rows}))

@@ -8,7 +8,6 @@ import typer
 
 from albertplus_cli.auth import load_or_create_admin_key
 from albertplus_cli.cli.main import app
-from albertplus_cli.project import state_dir_for
 
 ADMIN_KEY_HELP = """Print the project's admin key, creating PROJECT/.albertplus/admin_key (mode 0600) if needed.
 
@@ -28,6 +27,8 @@ def admin_key_command(
         Path("."), "--dir", help="The project directory.", exists=True, file_okay=False, dir_okay=True
     ),
 ) -> None:
+    from albertplus_cli.project import state_dir_for
+
     try:
         key = load_or_create_admin_key(state_dir_for(project_dir))
     except (OSError, ValueError) as exc:

@@ -14,7 +14,6 @@ import typer
 
 from albertplus_cli.auth import DEV_ISSUER, DevSigningKey
 from albertplus_cli.cli.main import app
-from albertplus_cli.project import state_dir_for
 
 TOKEN_HELP = """Print a JWT for a user, signed by the project's local dev key.
 
@@ -63,6 +62,8 @@ def token_command(
     if not subject:
         raise typer.BadParameter("must not be empty", param_hint="--subject")
     extra = _parse_claims(claims)
+    from albertplus_cli.project import state_dir_for
+
     try:
         key = DevSigningKey.load_or_create(state_dir_for(project_dir))
     except (OSError, ValueError) as exc:

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from albertplus_cli.database.catalog import Catalog
-from albertplus_cli.database.read_set import WriteSet
 from albertplus_cli.database.schema_push import Progress, SchemaChange, apply_schema
 from albertplus_cli.database.transaction import Transaction
 from albertplus_cli.database.write_log import decode_writes, encode_writes
+from albertplus_cli.database.write_set import WriteSet
 from albertplus_cli.schema import SchemaDefinition
 from albertplus_cli.storage import SqliteStore
 

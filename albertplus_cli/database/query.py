@@ -281,6 +281,16 @@ class Query:
         return query_fingerprint("index", self._table, index_name, self._range, self._order or "asc")
 
     def paginate(self, opts: Any) -> dict[str, Any]:
+        """One page: `{page, isDone, continueCursor}`, plus `splitCursor` and `pageStatus` when a page bounded by
+        an end cursor could not be read whole.
+
+        `opts` are Convex's PaginationOptions: `numItems`, `cursor`, `endCursor` (the page ends exactly there:
+        the query journal of a reactive re-execution sets it), and `maximumRowsRead`, the most index rows the
+        page may read before filters. A page that reaches it ends early; without an end cursor that is an
+        ordinary shorter page (`isDone` false, `continueCursor` after the last row read); with one, the page
+        is incomplete, so it reports `pageStatus: "SplitRequired"` and a `splitCursor` at the last row read,
+        and the client splits it in two (as Convex does). Not applied to search queries (Convex neither).
+        """
         if not isinstance(opts, dict):
             raise DatabaseError("paginate() takes {'numItems': n, 'cursor': string | None}")
         num_items = opts.get("numItems")
@@ -292,6 +302,10 @@ class Query:
                 "This query or mutation function ran multiple paginated queries. Convex only supports a single "
                 "paginated query in each function."
             )
+        max_rows = opts.get("maximumRowsRead")
+        if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, (int, float))
+                                     or max_rows < 1 or int(max_rows) != max_rows):
+            raise DatabaseError(f"paginationOpts.maximumRowsRead must be a positive integer, got {max_rows!r}")
         self._tx.paginated = True
         fingerprint = self._fingerprint()
         cursor = opts.get("cursor")
@@ -300,9 +314,11 @@ class Query:
             end = self._tx.journal_in
         if self._search is not None:
             return self._paginate_search(int(num_items), cursor, end, fingerprint)
-        return self._paginate_index(int(num_items), cursor, end, fingerprint)
+        return self._paginate_index(int(num_items), cursor, end, fingerprint,
+                                    None if max_rows is None else int(max_rows))
 
-    def _paginate_index(self, num_items: int, cursor: Any, end: Any, fingerprint: bytes) -> dict[str, Any]:
+    def _paginate_index(self, num_items: int, cursor: Any, end: Any, fingerprint: bytes,
+                        max_rows: int | None) -> dict[str, Any]:
         lo, hi = self._range
         descending = self._order == "desc"
         if cursor is not None:
@@ -324,32 +340,54 @@ class Query:
             elif kind == "key":
                 assert isinstance(value, bytes)
                 end_key = value
+        bounded = end_key is not None or until_end
+
+        def past_end(key: bytes) -> bool:
+            return end_key is not None and ((key > end_key) if not descending else (key < end_key))
+
         page: list[dict[str, Any]] = []
-        done = False
+        exhausted = False  # the range has no row after the last one read
+        cut = False  # maximumRowsRead ended the page while its range had more rows
+        peeked = False
         last_key: bytes | None = None
+        rows_read = 0
         if self._index is None:
-            done = True
+            exhausted = True
         else:
             scan = self._tx.scan(self._index, lo, hi, descending)
             try:
                 iterator = iter(scan)
                 for key, doc in iterator:
-                    if end_key is not None and ((key > end_key) if not descending else (key < end_key)):
+                    if past_end(key):
                         break
                     last_key = key
+                    rows_read += 1
                     if self._passes(doc):
                         page.append(doc)
-                    if end_key is None and not until_end and len(page) >= num_items:
+                    if not bounded and len(page) >= num_items:
                         break
                     if end_key is not None and key == end_key:
                         break
+                    if max_rows is not None and rows_read >= max_rows:
+                        following, peeked = next(iterator, None), True
+                        exhausted = following is None
+                        cut = following is not None and not past_end(following[0])
+                        break
                 else:
-                    done = True
-                if not done and end_key is None and not until_end:
+                    exhausted = True
+                if not bounded and not exhausted and not peeked:
                     # Peek: if nothing follows, this page is the last one.
-                    done = next(iterator, None) is None
+                    exhausted = next(iterator, None) is None
             finally:
                 scan.finish()
+        done = exhausted
+        incomplete = bounded and cut
+        if incomplete:
+            assert last_key is not None
+            continue_cursor = key_cursor(fingerprint, end_key) if end_key is not None else end_cursor(fingerprint)
+            self._tx.journal_out = continue_cursor
+            return {"page": page, "isDone": False, "continueCursor": continue_cursor,
+                    "splitCursor": key_cursor(fingerprint, last_key), "pageStatus": "SplitRequired"}
         if end_key is not None:
             # A page bounded by an end cursor (a journaled re-execution) ends exactly there, even if the rows
             # at its end were deleted meanwhile: the next page starts at that cursor, so pages stay gapless.

@@ -1,4 +1,4 @@
-"""Read sets and write sets: what a transaction read (index key intervals, search filters) and wrote.
+"""Read sets: what a transaction read (index key intervals, search filters), merged for overlap checks.
 
 A subscription re-runs when, and only when, a committed key (old or new) falls inside one of its intervals,
 or a written document's search filter values match one of its search reads.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+
+from albertplus_cli.database.write_set import WriteSet
 
 
 def by_id_index(table_number: int) -> int:
@@ -41,27 +43,6 @@ class ReadSet:
 
     def frozen(self) -> FrozenReadSet:
         return FrozenReadSet.build(self)
-
-
-@dataclass
-class WriteSet:
-    """Index keys a commit touched (old and new) and search filter tuples of written documents."""
-
-    keys: list[tuple[int, bytes]] = field(default_factory=list)
-    searches: list[tuple[int, list[bytes]]] = field(default_factory=list)
-
-    def add_key(self, index_id: int, key: bytes) -> None:
-        self.keys.append((index_id, key))
-
-    def add_search(self, index_id: int, filters: list[bytes]) -> None:
-        self.searches.append((index_id, filters))
-
-    def __bool__(self) -> bool:
-        return bool(self.keys or self.searches)
-
-    def extend(self, other: WriteSet) -> None:
-        self.keys.extend(other.keys)
-        self.searches.extend(other.searches)
 
 
 @dataclass

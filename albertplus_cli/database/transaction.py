@@ -16,7 +16,8 @@ from typing import Any
 from albertplus_cli.database.catalog import Catalog, IndexInfo, SearchInfo, TableInfo
 from albertplus_cli.database.documents import to_document, user_fields
 from albertplus_cli.database.errors import DatabaseError
-from albertplus_cli.database.read_set import TABLE_CREATION_INDEX, ReadSet, WriteSet, by_id_index
+from albertplus_cli.database.read_set import TABLE_CREATION_INDEX, ReadSet, by_id_index
+from albertplus_cli.database.write_set import WriteSet
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER, InvalidIdError, decode_id, new_id

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 
-from albertplus_cli.database.read_set import WriteSet
+from albertplus_cli.database.write_set import WriteSet
 
 _KEY, _SEARCH = 0, 1
 _HEADER = struct.Struct("<BiI")

@@ -31,12 +31,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from albertplus_cli.database import DatabaseReader, DatabaseWriter, Transaction
+from albertplus_cli.database import Transaction
 from albertplus_cli.database.catalog import CREATION_TIME_INDEX, IndexInfo, TableInfo
-from albertplus_cli.database.cursors import end_cursor, key_cursor, parse_cursor, query_fingerprint
-from albertplus_cli.database.expressions import FilterBuilder, compile_filter
+from albertplus_cli.database.errors import DatabaseError
+from albertplus_cli.database.expressions import FilterBuilder
 from albertplus_cli.database.query import IndexRangeBuilder
 from albertplus_cli.database.read_set import TABLE_CREATION_INDEX
+from albertplus_cli.functions.context import MutationCtx, QueryCtx
 from albertplus_cli.functions.errors import ConvexError
 from albertplus_cli.functions.registry import FunctionDefinition, internal_mutation, internal_query
 from albertplus_cli.storage import SqliteStore
@@ -65,9 +66,9 @@ _pagination = v.object({
 })
 
 
-def _tx(ctx: Any) -> Transaction:
+def _tx(ctx: QueryCtx) -> Transaction:
     """The transaction behind `ctx.db` (system functions need the catalog and raw counts, not just queries)."""
-    return ctx.db._tx  # type: ignore[no-any-return]
+    return ctx.db.transaction
 
 
 def _table(tx: Transaction, name: str) -> TableInfo | None:
@@ -82,7 +83,7 @@ def _table(tx: Transaction, name: str) -> TableInfo | None:
 # -- reads ------------------------------------------------------------------------------------------------
 
 
-def _tables(ctx: Any, _args: dict[str, Any]) -> list[dict[str, Any]]:
+def _tables(ctx: QueryCtx, _args: dict[str, Any]) -> list[dict[str, Any]]:
     tx = _tx(ctx)
     tx.record_interval(TABLE_CREATION_INDEX, b"", None)  # a new table appears in the list
     schema = tx.catalog.schema
@@ -134,9 +135,9 @@ def _choose_index(info: TableInfo, requested: str | None, filters: list[dict[str
     return best
 
 
-def _index_range(index: IndexInfo, filters: list[dict[str, Any]]) -> tuple[bytes, bytes | None, list[dict[str, Any]]]:
-    """The byte range that equalities on an index prefix (and bounds on the next field) select, and what's left."""
-    builder = IndexRangeBuilder(index)
+def _index_range(builder: IndexRangeBuilder, index: IndexInfo, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn equalities on an index prefix (and bounds on the next field) into the index range; returns the
+    filters left to apply while scanning."""
     remaining = list(filters)
     for field in index.key_fields:
         eq = next((f for f in remaining if f["field"] == field and f["op"] == "eq"), None)
@@ -153,11 +154,10 @@ def _index_range(index: IndexInfo, filters: list[dict[str, Any]]) -> tuple[bytes
                 getattr(builder, op)(field, flt["value"])
                 remaining.remove(flt)
         break
-    lo, hi = builder.byte_range()
-    return lo, hi, remaining
+    return remaining
 
 
-def _table_data(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
+def _table_data(ctx: QueryCtx, args: dict[str, Any]) -> dict[str, Any]:
     tx = _tx(ctx)
     name = args["table"]
     opts = args["paginationOpts"]
@@ -165,63 +165,32 @@ def _table_data(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
     if not 1 <= num_items <= MAX_PAGE_ITEMS:
         raise ConvexError(f"paginationOpts.numItems must be from 1 to {MAX_PAGE_ITEMS}")
     filters = list(args.get("filters") or [])
-    order = args.get("order") or "asc"
     info = _table(tx, name)
     if info is None:
         return {"page": [], "isDone": True, "continueCursor": "", "scanned": 0, "index": CREATION_TIME_INDEX}
     search = (args.get("search") or "").strip()
     if search:
-        return _search_page(tx, info, search, filters, opts)
+        return _search_page(ctx, info, search, filters, opts)
     index = _choose_index(info, args.get("index"), filters)
+    remaining: list[dict[str, Any]] = []
+
+    def index_range(builder: IndexRangeBuilder) -> IndexRangeBuilder:
+        remaining.extend(_index_range(builder, index, filters))
+        return builder
+
+    scanned_before = tx.scanned
     try:
-        lo, hi, remaining = _index_range(index, filters)
-    except Exception as e:  # noqa: BLE001 - a bad bound value reads as a bad filter
-        raise ConvexError(f"Invalid filter: {e}") from None
-    conditions = [_condition(f) for f in remaining]
-    predicate = compile_filter(lambda q: q.and_(*(c(q) for c in conditions))) if conditions else None
-    fingerprint = query_fingerprint("dashboard", name, index.name, lo, hi, order, repr(remaining))
-    cursor = opts.get("cursor")
-    descending = order == "desc"
-    if cursor:
-        try:
-            kind, key = parse_cursor(cursor, fingerprint)
-        except Exception as e:  # noqa: BLE001 - a stale cursor (the filter changed) is the caller's mistake
-            raise ConvexError(str(e)) from None
-        if kind == "end":
-            return {"page": [], "isDone": True, "continueCursor": cursor, "scanned": 0, "index": index.name}
-        assert isinstance(key, bytes)
-        if descending:
-            hi = key
-        else:
-            lo = key + b"\x00"
-    page: list[dict[str, Any]] = []
-    scanned = 0
-    last_key: bytes | None = None
-    done = False
-    scan = tx.scan(index, lo, hi, descending)
-    try:
-        rows = iter(scan)
-        for key, doc in rows:
-            scanned += 1
-            last_key = key
-            if predicate is None or predicate(doc):
-                page.append(doc)
-            if len(page) >= num_items or scanned >= SCAN_BUDGET:
-                break
-        else:
-            done = True
-        if not done:
-            done = next(rows, None) is None  # peek: an exactly full last page is done
-    finally:
-        scan.finish()
-    if done or last_key is None:
-        next_cursor = end_cursor(fingerprint)
-    else:
-        next_cursor = key_cursor(fingerprint, last_key)
-    return {"page": page, "isDone": done, "continueCursor": next_cursor, "scanned": scanned, "index": index.name}
+        query = ctx.db.query(name).with_index(index.name, index_range).order(args.get("order") or "asc")
+        for flt in remaining:
+            query = query.filter(_condition(flt))
+        result = query.paginate({"numItems": num_items, "cursor": opts.get("cursor"),
+                                 "maximumRowsRead": SCAN_BUDGET})
+    except DatabaseError as e:  # a bad bound value, or a stale cursor (the index or range changed)
+        raise ConvexError(str(e)) from None
+    return {**result, "scanned": tx.scanned - scanned_before, "index": index.name}
 
 
-def _search_page(tx: Transaction, info: TableInfo, text: str, filters: list[dict[str, Any]],
+def _search_page(ctx: QueryCtx, info: TableInfo, text: str, filters: list[dict[str, Any]],
                  opts: dict[str, Any]) -> dict[str, Any]:
     if not info.search_indexes:
         raise ConvexError(f"Table '{info.name}' has no search index, so it cannot be searched")
@@ -235,14 +204,14 @@ def _search_page(tx: Transaction, info: TableInfo, text: str, filters: list[dict
             q = q.eq(flt["field"], flt["value"])
         return q
 
-    query = DatabaseReader(tx).query(info.name).with_search_index(search.name, build)
+    query = ctx.db.query(info.name).with_search_index(search.name, build)
     for flt in rest:
         query = query.filter(_condition(flt))
     result = query.paginate({"numItems": int(opts["numItems"]), "cursor": opts.get("cursor")})
     return {**result, "scanned": len(result["page"]), "index": search.name}
 
 
-def _schema(ctx: Any, _args: dict[str, Any]) -> dict[str, Any]:
+def _schema(ctx: QueryCtx, _args: dict[str, Any]) -> dict[str, Any]:
     tx = _tx(ctx)
     schema = tx.catalog.schema
     names = [*(schema.tables if schema else ()), *sorted(tx.catalog.by_name)]
@@ -305,55 +274,53 @@ def _table_of(tx: Transaction, doc_id: str) -> str | None:
     return None if info is None else info.name
 
 
-def _get_document(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
+def _get_document(ctx: QueryCtx, args: dict[str, Any]) -> dict[str, Any]:
     tx = _tx(ctx)
     table = _table_of(tx, args["id"])
-    document = DatabaseReader(tx).get(args["id"]) if table is not None else None
+    document = ctx.db.get(args["id"]) if table is not None else None
     return {"table": table, "document": document}
 
 
 # -- writes -----------------------------------------------------------------------------------------------
 
 
-def _insert(ctx: Any, args: dict[str, Any]) -> str:
+def _insert(ctx: MutationCtx, args: dict[str, Any]) -> str:
     document = args["document"]
     if not isinstance(document, dict):
         raise ConvexError("A document must be an object")
-    return DatabaseWriter(_tx(ctx)).insert(args["table"], document)
+    return ctx.db.insert(args["table"], document)
 
 
-def _patch(ctx: Any, args: dict[str, Any]) -> str:
+def _patch(ctx: MutationCtx, args: dict[str, Any]) -> str:
     if not isinstance(args["fields"], dict):
         raise ConvexError("`fields` must be an object")
-    DatabaseWriter(_tx(ctx)).patch(args["id"], args["fields"])
+    ctx.db.patch(args["id"], args["fields"])
     return args["id"]  # type: ignore[no-any-return]
 
 
-def _replace(ctx: Any, args: dict[str, Any]) -> str:
+def _replace(ctx: MutationCtx, args: dict[str, Any]) -> str:
     document = args["document"]
     if not isinstance(document, dict):
         raise ConvexError("A document must be an object")
     fields = {k: val for k, val in document.items() if k not in ("_id", "_creationTime")}
-    DatabaseWriter(_tx(ctx)).replace(args["id"], fields)
+    ctx.db.replace(args["id"], fields)
     return args["id"]  # type: ignore[no-any-return]
 
 
-def _delete(ctx: Any, args: dict[str, Any]) -> int:
-    writer = DatabaseWriter(_tx(ctx))
+def _delete(ctx: MutationCtx, args: dict[str, Any]) -> int:
     for doc_id in args["ids"]:
-        writer.delete(doc_id)
+        ctx.db.delete(doc_id)
     return len(args["ids"])
 
 
-def _clear(ctx: Any, args: dict[str, Any]) -> dict[str, Any]:
+def _clear(ctx: MutationCtx, args: dict[str, Any]) -> dict[str, Any]:
     tx = _tx(ctx)
     info = _table(tx, args["table"])
     if info is None:
         return {"deleted": 0, "hasMore": False}
-    docs = DatabaseReader(tx).query(info.name).take(CLEAR_BATCH + 1)
-    writer = DatabaseWriter(tx)
+    docs = ctx.db.query(info.name).take(CLEAR_BATCH + 1)
     for doc in docs[:CLEAR_BATCH]:
-        writer.delete(doc["_id"])
+        ctx.db.delete(doc["_id"])
     return {"deleted": min(len(docs), CLEAR_BATCH), "hasMore": len(docs) > CLEAR_BATCH}
 
 

@@ -1,4 +1,4 @@
-"""`ctx.db`: the reader (queries) and writer (mutations) objects user functions see (CONTRACT §2)."""
+"""`ctx.db`: the DatabaseReader queries see and the DatabaseWriter mutations see (CONTRACT §2)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ class DatabaseReader:
 
     def __init__(self, tx: Transaction) -> None:
         self._tx = tx
+
+    @property
+    def transaction(self) -> Transaction:
+        """The transaction behind this `ctx.db`: the built-in `_system/` functions read the catalog and table
+        counts through it (user code has no need for it)."""
+        return self._tx
 
     def get(self, table_or_id: Any, doc_id: Any = None) -> dict[str, Any] | None:
         table, the_id = _split(table_or_id, doc_id)
