@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from project_factory import MESSAGES_FUNCTIONS, MESSAGES_SCHEMA, write_project
 
-from albertplus_cli.functions.loader import ProjectLoadError, discover_modules, load_project
+from albertplus_cli.functions.loader import ProjectLoadError, discover_modules, load_project, load_schema
 from albertplus_cli.functions.paths import InvalidPathError, canonical_path, module_path_of
 
 API = "from albertplus_cli.server import query, mutation, action, internal_query, internal_mutation\n" \
@@ -167,3 +167,32 @@ def test_helper_modules_come_from_this_project_even_if_another_functions_folder_
     (mine / "functions" / "shared.py").write_text("WHO = 'mine'\n")
     project = load_project(mine)
     assert project.functions["api:who"].handler(None, {}) == "mine"
+
+
+SHARED_FIELDS = ("from albertplus_cli.values import v\n\n"
+                 "note = v.object({'body': v.string(), 'tag': v.optional(v.string())})\n")
+SCHEMA_FROM_HELPERS = (
+    "from albertplus_cli.schema import define_schema, define_table\n"
+    "from functions.shared.fields import note\n\n"
+    "schema = define_schema({'notes': define_table(note)})\n"
+)
+
+
+def test_schema_py_builds_its_tables_from_the_functions_helpers(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "a", SCHEMA_FROM_HELPERS, {
+        "shared/fields.py": SHARED_FIELDS,
+        "notes.py": API + "from functions.shared.fields import note\n\n@mutation(args={'note': note})\n"
+                          "def add(ctx, args):\n    return ctx.db.insert('notes', args['note'])\n",
+    })
+    # Alone (what the data commands load) and with the functions, where both use one validator object.
+    alone = load_schema(project)
+    assert alone is not None and "tag" in alone.tables["notes"].validator.to_json()["value"]
+    loaded = load_project(project)
+    assert loaded.schema is not None
+    assert loaded.schema.tables["notes"].validator is loaded.modules["shared/fields"].note
+    # Another project's helper module of the same name is never picked up.
+    other = write_project(tmp_path / "b", SCHEMA_FROM_HELPERS, {
+        "shared/fields.py": SHARED_FIELDS.replace("'tag'", "'label'"),
+    })
+    assert "label" in load_schema(other).tables["notes"].validator.to_json()["value"]
+    assert "tag" in load_project(project).schema.tables["notes"].validator.to_json()["value"]

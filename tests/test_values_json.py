@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from value_strategies import NEG_NAN, contains, float_bits, same, values
 
-from albertplus_cli.values import UNDEFINED, Int64, ValueError_, decode, encode, parse_format
+from albertplus_cli.values import UNDEFINED, Int64, InvalidValueError, decode, encode, parse_format
 from albertplus_cli.values.json_formats import check_field_name
 
 SETTINGS = settings(max_examples=300, deadline=None)
@@ -70,25 +70,25 @@ def test_int64_is_eight_little_endian_bytes() -> None:
 
 @pytest.mark.parametrize("size", [0, 1, 4, 7, 9, 16])
 def test_integer_must_be_exactly_eight_bytes(size: int) -> None:
-    with pytest.raises(ValueError_, match="8 bytes"):
+    with pytest.raises(InvalidValueError, match="8 bytes"):
         decode({"$integer": b64(b"\x01" * size)})
 
 
 @pytest.mark.parametrize("normal", [0.0, 1.5, -2.0, 5e-324, 1e308])
 def test_dollar_float_of_a_plain_float_is_rejected(normal: float) -> None:
-    with pytest.raises(ValueError_, match="should be encoded as a number"):
+    with pytest.raises(InvalidValueError, match="should be encoded as a number"):
         decode({"$float": b64(struct.pack("<d", normal))})
 
 
 def test_dollar_float_must_be_eight_bytes() -> None:
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         decode({"$float": b64(b"\x00" * 4)})
 
 
 def test_bytes_are_base64() -> None:
     assert encode(b"\x00\xffhi") == {"$bytes": b64(b"\x00\xffhi")}
     assert decode({"$bytes": b64(b"\x00\xffhi")}) == b"\x00\xffhi"
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         decode({"$bytes": "not base64!"})
 
 
@@ -104,18 +104,18 @@ def test_bytes_are_base64() -> None:
     ],
 )
 def test_dollar_keys_are_rejected_on_decode(data: Any) -> None:
-    with pytest.raises(ValueError_, match=r"\$"):
+    with pytest.raises(InvalidValueError, match=r"\$"):
         decode(data)
 
 
 def test_dollar_keys_are_rejected_on_encode() -> None:
-    with pytest.raises(ValueError_, match="starts with a '\\$'"):
+    with pytest.raises(InvalidValueError, match="starts with a '\\$'"):
         encode({"$a": 1})
 
 
 def test_clean_json_has_no_special_forms() -> None:
     # In `json`, `$integer` and friends are not special, so they are just rejected as `$`-keys.
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         decode({"$integer": "AQAAAAAAAAA="}, "json")
     assert encode(Int64(7), "json") == "7"
     assert encode(b"\x01", "json") == b64(b"\x01")
@@ -133,7 +133,7 @@ def test_export_json_int64_is_a_json_integer_and_floats_are_json_floats() -> Non
 
 
 def test_export_json_integer_outside_int64_is_a_value_error() -> None:
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         decode(2**63, "export_json")
 
 
@@ -145,16 +145,16 @@ def test_python_int_is_a_float64_number() -> None:
 
 def test_undefined_is_dropped_from_objects_and_refused_elsewhere() -> None:
     assert encode({"a": UNDEFINED, "b": 1}) == {"b": 1}
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         encode([UNDEFINED])
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         encode(UNDEFINED)
 
 
 def test_non_values_are_refused() -> None:
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         encode(object())
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         encode({1: "a"})
 
 
@@ -165,9 +165,9 @@ def test_valid_field_names(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["$a", "x" * 1025, "tab\there", "nul\x00", "é", "😀", "\x7f"])
 def test_invalid_field_names(name: str) -> None:
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         check_field_name(name)
-    with pytest.raises(ValueError_):
+    with pytest.raises(InvalidValueError):
         decode({name: 1, "other": 2})
 
 
@@ -177,7 +177,7 @@ def test_format_names_and_aliases() -> None:
     assert parse_format("convex_clean_json") == "json"
     assert parse_format("export_json") == "export_json"
     assert parse_format(None) == "json"
-    with pytest.raises(ValueError_, match="Unknown value format"):
+    with pytest.raises(InvalidValueError, match="Unknown value format"):
         parse_format("xml")
 
 

@@ -13,7 +13,7 @@ import typer
 
 from albertplus_cli.cli.common import PROJECT_OPTION, admin_key_for, err_console, fail, project_root, running_server_url
 from albertplus_cli.cli.main import app
-from albertplus_cli.values.json_formats import ValueError_, decode, encode
+from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 
 RUN_HELP = """Run a function as admin (internal functions too) and print its result as JSON.
 
@@ -57,7 +57,7 @@ def run_command(
         raise typer.BadParameter("needs a string `subject`", param_hint="--identity")
     try:
         decoded_args = decode(args)
-    except ValueError_ as e:
+    except InvalidValueError as e:
         raise typer.BadParameter(str(e), param_hint="ARGS_JSON") from None
     url = running_server_url(root)
     if url is not None:

@@ -28,7 +28,7 @@ from albertplus_cli.dashboard.sync_connection import (
     Subscription,
     SyncConnection,
 )
-from albertplus_cli.values.json_formats import ValueError_, decode, encode
+from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 
 DEFAULT_URL = "http://127.0.0.1:3210"
 
@@ -165,7 +165,7 @@ class DashboardClient:
         """Run any function once (queries, mutations, actions; internal ones too) via `/api/function`."""
         try:
             body = {"path": path, "args": encode(dict(args or {})), "format": "convex_encoded_json"}
-        except ValueError_ as e:
+        except InvalidValueError as e:
             return FunctionResult(False, error=f"Arguments are not Convex values: {e}")
         try:
             response = await self.http.post(
@@ -185,12 +185,12 @@ class DashboardClient:
         if data.get("status") == "success":
             try:
                 return FunctionResult(True, decode(data.get("value")), log_lines=logs)
-            except ValueError_ as e:
+            except InvalidValueError as e:
                 return FunctionResult(False, error=f"Undecodable result: {e}", log_lines=logs)
         error_data = data.get("errorData")
         try:
             error_data = decode(error_data) if error_data is not None else None
-        except ValueError_:
+        except InvalidValueError:
             pass
         return FunctionResult(False, error=data.get("errorMessage") or "error", error_data=error_data,
                               log_lines=logs)

@@ -25,7 +25,7 @@ from albertplus_cli.dashboard.client import FunctionResult, short_error
 from albertplus_cli.dashboard.formatting import is_textual, object_fields, validator_text
 from albertplus_cli.dashboard.sync_connection import QueryResult, Subscription
 from albertplus_cli.dashboard.view import DashboardView
-from albertplus_cli.values.json_formats import ValueError_, decode
+from albertplus_cli.values.json_formats import InvalidValueError, decode
 
 KIND_LETTER = {"query": "Q", "mutation": "M", "action": "A"}
 KIND_STYLE = {"query": "cyan", "mutation": "magenta", "action": "yellow"}
@@ -45,7 +45,7 @@ def parse_argument(name: str, text: str, validator: Any) -> Any:
         return decode(orjson.loads(stripped))
     except orjson.JSONDecodeError:
         raise ArgumentError(f"{name}: not valid JSON ({validator_text(validator)} expected)") from None
-    except ValueError_ as e:
+    except InvalidValueError as e:
         raise ArgumentError(f"{name}: {e}") from None
 
 
@@ -229,7 +229,7 @@ class FunctionsView(DashboardView):
             text = self.query_one("#fn-raw", TextArea).text.strip() or "{}"
             try:
                 value = decode(orjson.loads(text))
-            except (orjson.JSONDecodeError, ValueError_) as e:
+            except (orjson.JSONDecodeError, InvalidValueError) as e:
                 raise ArgumentError(f"arguments: not valid JSON ({e})") from None
             if not isinstance(value, dict):
                 raise ArgumentError("arguments must be a JSON object")

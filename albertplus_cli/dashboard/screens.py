@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from albertplus_cli.dashboard.client import FunctionResult, short_error
 from albertplus_cli.dashboard.formatting import SYSTEM_FIELDS, id_references
 from albertplus_cli.dashboard.sync_connection import QueryResult, Subscription
-from albertplus_cli.values.json_formats import ValueError_, decode, encode
+from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 
 if TYPE_CHECKING:
     from albertplus_cli.dashboard.app import DashboardApp
@@ -242,7 +242,7 @@ class EditDocumentScreen(ModalScreen[str | None]):
         except orjson.JSONDecodeError as e:
             self.show_error(f"Not valid JSON: {e}")
             return
-        except ValueError_ as e:
+        except InvalidValueError as e:
             self.show_error(f"Not a Convex value: {e}")
             return
         if not isinstance(value, dict):

@@ -20,7 +20,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-from albertplus_cli.values.json_formats import ValueError_, decode, encode
+from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 
 CLIENT_ID = "albertplus-dashboard-0.1.0"
 MAX_BACKOFF = 5.0
@@ -228,13 +228,13 @@ class SyncConnection:
         if kind == "QueryUpdated":
             try:
                 result = QueryResult(True, decode(mod.get("value")), log_lines=mod.get("logLines") or [])
-            except ValueError_ as e:
+            except InvalidValueError as e:
                 result = QueryResult(False, error=f"Undecodable result: {e}")
         elif kind == "QueryFailed":
             data = mod.get("errorData")
             try:
                 data = decode(data) if data is not None else None
-            except ValueError_:
+            except InvalidValueError:
                 pass
             result = QueryResult(False, error=mod.get("errorMessage") or "error", error_data=data,
                                  log_lines=mod.get("logLines") or [])

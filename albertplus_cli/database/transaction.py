@@ -22,7 +22,7 @@ from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER, InvalidIdError, decode_id, new_id
 from albertplus_cli.values.index_keys import encode_key, field_value
-from albertplus_cli.values.json_formats import ValueError_
+from albertplus_cli.values.json_formats import InvalidValueError
 from albertplus_cli.values.types import UNDEFINED
 from albertplus_cli.values.validators import ValidationError
 
@@ -233,7 +233,7 @@ class Transaction:
     def _encode_body(self, document: dict[str, Any]) -> bytes:
         try:
             return limits.check_document(user_fields(document))
-        except (limits.LimitError, ValueError_) as e:
+        except (limits.LimitError, InvalidValueError) as e:
             raise DatabaseError(str(e)) from None
 
     def _index_rows(self, info: TableInfo, document: dict[str, Any]) -> list[tuple[IndexInfo, bytes]]:

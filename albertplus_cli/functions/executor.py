@@ -32,7 +32,7 @@ from albertplus_cli.functions.registry import FunctionDefinition
 from albertplus_cli.functions.system import SYSTEM_PREFIX, build_system_functions
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
-from albertplus_cli.values.json_formats import ValueError_, decode, encode, is_canonical
+from albertplus_cli.values.json_formats import InvalidValueError, decode, encode, is_canonical
 from albertplus_cli.values.types import UNDEFINED
 from albertplus_cli.values.validators import ValidationError, Validator
 
@@ -131,7 +131,7 @@ class Executor:
         if not is_canonical(value):
             try:
                 value = decode(encode(value))  # normalizes tuples, drops UNDEFINED fields, rejects non-values
-            except (ValueError_, TypeError) as e:
+            except (InvalidValueError, TypeError) as e:
                 raise UserFacingError(f"Function returned an invalid Convex value: {e}") from None
         _validate(fn.returns, value, tables, "ReturnsValidationError")
         return value
@@ -152,7 +152,7 @@ class Executor:
             shown = data if isinstance(data, str) else orjson.dumps(encode(data, "json")).decode()
             try:
                 encoded = decode(encode(data))
-            except (ValueError_, TypeError):
+            except (InvalidValueError, TypeError):
                 encoded = str(data)
             return _server_error(f"Uncaught ConvexError: {shown}"), encoded
         if isinstance(exc, (FunctionNotFound, UserFacingError)):

@@ -94,6 +94,21 @@ def _relative(filename: str, project_dir: Path) -> str:
 
 
 def load_schema(project_dir: Path) -> SchemaDefinition | None:
+    """Import `schema.py` (None when there is none).
+
+    `functions.*` resolves to this project's folder first, so schema.py can build its tables from the
+    validators its functions share (AlbertPlus keeps them in functions/helpers/validators.py, as the original
+    keeps them in convex/schemas/): one definition for both.
+    """
+    project_dir = Path(project_dir).resolve()
+    if not (project_dir / "schema.py").exists():
+        return None
+    if (project_dir / "functions").is_dir():
+        _activate(project_dir)
+    return _import_schema(project_dir)
+
+
+def _import_schema(project_dir: Path) -> SchemaDefinition | None:
     path = project_dir / "schema.py"
     if not path.exists():
         return None
@@ -128,6 +143,15 @@ def discover_modules(functions_dir: Path) -> list[str]:
             continue  # __init__.py, private helpers, auth.config.py
         found.append(rel.as_posix())
     return found
+
+
+def _activate(project_dir: Path) -> None:
+    try:
+        _activate_project_path(project_dir)
+    except BaseException as e:  # noqa: BLE001 - a broken functions/__init__.py is a load error too
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise _error_from_exception(e, project_dir) from e
 
 
 def _activate_project_path(project_dir: Path) -> None:
@@ -171,13 +195,8 @@ def load_project(project_dir: Path) -> Project:
     functions_dir = project_dir / "functions"
     if not functions_dir.is_dir():
         raise ProjectLoadError(f"{project_dir} has no functions/ folder")
-    schema = load_schema(project_dir)
-    try:
-        _activate_project_path(project_dir)
-    except BaseException as e:  # noqa: BLE001 - a broken functions/__init__.py is a load error too
-        if isinstance(e, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise _error_from_exception(e, project_dir) from e
+    _activate(project_dir)
+    schema = _import_schema(project_dir)  # in the same activation: it shares helper modules with the functions
     functions: dict[str, FunctionDefinition] = {}
     modules: dict[str, ModuleType] = {}
     http_router = None

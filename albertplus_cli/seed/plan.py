@@ -18,7 +18,7 @@ from albertplus_cli.database.catalog import Catalog
 from albertplus_cli.seed.dataset import SEED_TABLE_ORDER
 from albertplus_cli.values import limits
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER, encode_id
-from albertplus_cli.values.json_formats import ValueError_
+from albertplus_cli.values.json_formats import InvalidValueError
 from albertplus_cli.values.types import Int64
 from albertplus_cli.values.validators import ObjectValidator, ValidationError
 
@@ -242,12 +242,12 @@ class _RowChecker:
             limits.check_shape(fields, limits.MAX_DOCUMENT_NESTING, "Document")
             if len(orjson.dumps(fields)) > limits.MAX_DOCUMENT_SIZE // 2:
                 limits.check_document(fields)
-        except (ValueError_, limits.LimitError) as e:
+        except (InvalidValueError, limits.LimitError) as e:
             raise SeedError(str(e)) from None
         except TypeError:  # a value orjson does not know (int64, bytes): the full check
             try:
                 limits.check_document(fields)
-            except (ValueError_, limits.LimitError) as e:
+            except (InvalidValueError, limits.LimitError) as e:
                 raise SeedError(str(e)) from None
 
 

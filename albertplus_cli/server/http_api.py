@@ -139,7 +139,7 @@ def _unchanged_since(db: Database, ts: int, outcome: Outcome) -> bool:
 
     This backend reads only the latest snapshot, but its commit log records every commit's written keys: if no
     commit in (ts, outcome.ts] touched the query's read set, the result at `ts` is the same. (Serving the latest
-    result unchecked broke `consistentQuery`, whose queries must all read at one timestamp.)
+    result unchecked would break `consistentQuery`, whose queries must all read at one timestamp.)
     """
     if outcome.read_set is None or db.log_pruned_through() > ts:
         return False

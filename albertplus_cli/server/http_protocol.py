@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.server.http_errors import HttpError, bad_request
-from albertplus_cli.values.json_formats import Format, ValueError_, decode, encode, parse_format
+from albertplus_cli.values.json_formats import Format, InvalidValueError, decode, encode, parse_format
 
 MAX_BODY_SIZE = (16 << 20) + 2000
 
@@ -62,7 +62,7 @@ def request_format(data: dict[str, Any], default: Format = "json") -> Format:
         raise bad_request("BadFormat", "`format` must be a string")
     try:
         return parse_format(fmt, default)
-    except ValueError_ as e:
+    except InvalidValueError as e:
         raise bad_request("BadFormat", str(e)) from None
 
 
@@ -70,7 +70,7 @@ def request_args(raw: Any, fmt: Format) -> dict[str, Any]:
     """Args as an object, or a legacy one-element array holding the object; decoded in the request format.
 
     An object that is one `$`-encoded value (`{"$bytes": ...}`, `{"$integer": ...}`) decodes to a non-object:
-    that is InvalidArgs too (it used to trip an `assert`, an HTTP 500).
+    that is InvalidArgs too, never a 500.
     """
     if raw is None:
         raw = {}
@@ -83,7 +83,7 @@ def request_args(raw: Any, fmt: Format) -> dict[str, Any]:
         raise bad_request("InvalidArgs", "Function arguments must be an object")
     try:
         decoded = decode(raw, "export_json" if fmt == "export_json" else "convex_encoded_json")
-    except ValueError_ as e:
+    except InvalidValueError as e:
         raise bad_request("InvalidArgs", f"Invalid function arguments: {e}") from None
     if not isinstance(decoded, dict):
         raise bad_request("InvalidArgs", "Function arguments must be an object")
@@ -101,7 +101,7 @@ def udf_response(outcome: Outcome, fmt: Format) -> dict[str, Any]:
     if outcome.ok:
         try:
             body: dict[str, Any] = {"status": "success", "value": encode(outcome.value, fmt)}
-        except ValueError_ as e:
+        except InvalidValueError as e:
             body = {"status": "error", "errorMessage": f"Function returned a value that cannot be encoded: {e}"}
     else:
         body = {"status": "error", "errorMessage": outcome.error_message or "Server Error"}

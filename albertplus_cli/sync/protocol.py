@@ -24,8 +24,8 @@ class ProtocolError(Exception):
 def shown(value: Any, limit: int = 40) -> str:
     """A client-sent value for an error message: a scalar as text (cut to `limit`), a container by its kind.
 
-    `str()` of a hostile value nested ~1000 levels deep raised RecursionError, which escaped the session's
-    error handling: the socket died without a FatalError and the server printed a traceback.
+    Containers are never turned into text: `str()` of a hostile value nested ~1000 levels deep raises
+    RecursionError, which would escape the session's error handling.
     """
     if isinstance(value, dict):
         return "an object"

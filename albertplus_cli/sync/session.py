@@ -22,7 +22,7 @@ from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.sync import protocol
 from albertplus_cli.sync.hub import SharedQuery, SyncHub
 from albertplus_cli.sync.protocol import AddQuery, ProtocolError, RemoveQuery
-from albertplus_cli.values.json_formats import ValueError_, decode
+from albertplus_cli.values.json_formats import InvalidValueError, decode
 
 MAX_QUERIES_PER_SOCKET = 4096
 MAX_PENDING_REQUESTS = 1000  # Convex's per-socket operation buffer
@@ -125,7 +125,7 @@ class Session:
                 # A Ping, then a short pause, before refusing. The Rust client inside the PyPI package answers
                 # an AuthError by reconnecting with the token it had (backing off with full jitter) and its
                 # worker reads server messages before the app's requests, so a `set_auth` made meanwhile is
-                # only seen when no reply is waiting. Refused at once, it retried the old token for many
+                # only seen when no reply is waiting. Refused at once, it would retry the old token for many
                 # seconds. A message it processes resets its backoff, and the pause leaves it a moment with
                 # nothing to read, so it picks up the new token. The pause also slows down token guessing.
                 await self._send_now(protocol.PING)
@@ -160,8 +160,8 @@ class Session:
         self.outbox.put_nowait(message)
 
     async def _sender(self) -> None:
-        """Sends the outbox in order. If a send fails the socket is closed, not left open: a message that could
-        not be serialized used to end this task silently, and the client then waited forever on a live socket."""
+        """Sends the outbox in order. If a send fails the socket is closed, not left open: a client whose
+        sender is gone would otherwise wait forever on a live socket."""
         while True:
             message = await self.outbox.get()
             if message is None:
@@ -180,7 +180,7 @@ class Session:
     async def _pinger(self) -> None:
         """A JSON Ping once nothing was sent for PING_AFTER seconds, as Convex's sync worker does.
 
-        Sleeps until exactly that moment (polling every PING_AFTER / 3 let an idle socket wait up to 20 s).
+        Sleeps until exactly that moment rather than polling, so an idle socket never waits past PING_AFTER.
         """
         while True:
             wait = self.last_sent + PING_AFTER - time.monotonic()
@@ -260,7 +260,7 @@ class Session:
                                         f"{MAX_QUERIES_PER_SOCKET} queries")
                 try:
                     args = decode(mod.args)
-                except ValueError_ as e:
+                except InvalidValueError as e:
                     raise ProtocolError(f"ModifyQuerySet: invalid args for query {mod.query_id}: {e}") from None
                 shared = self.hub.acquire(mod.udf_path, args, self.identity, mod.journal)
                 self.queries[mod.query_id] = _QueryState(shared, new)
@@ -316,7 +316,7 @@ class Session:
     def _decode_args(self, raw: Any) -> tuple[dict[str, Any] | None, str | None]:
         try:
             args = decode(raw)
-        except ValueError_ as e:
+        except InvalidValueError as e:
             return None, f"ArgumentValidationError: {e}"
         return args, None
 

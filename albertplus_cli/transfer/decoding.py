@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from albertplus_cli.values.json_formats import ValueError_, check_field_name, decode
+from albertplus_cli.values.json_formats import InvalidValueError, check_field_name, decode
 from albertplus_cli.values.types import INT64_MAX, INT64_MIN, Int64
 from albertplus_cli.values.validators import (
     AnyValidator,
@@ -188,13 +188,13 @@ def decode_json(data: Any, ctx: Context, ints_are_int64: bool, path: str = "", i
             if isinstance(key, str) and key.startswith("$"):
                 try:
                     return decode({key: inner_value}, "convex_encoded_json")
-                except ValueError_ as e:
+                except InvalidValueError as e:
                     raise DecodeError(path, str(e)) from None
         out: dict[str, Any] = {}
         for key, item in data.items():
             try:
                 check_field_name(key)
-            except ValueError_ as e:
+            except InvalidValueError as e:
                 raise DecodeError(f"{path}.{key}", str(e)) from None
             out[key] = decode_json(item, field_context(ctx, key), ints_are_int64, f"{path}.{key}", int64_strings)
         return out

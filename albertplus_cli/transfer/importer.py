@@ -43,7 +43,7 @@ from albertplus_cli.transfer.decoding import (
 )
 from albertplus_cli.values import limits
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER, InvalidIdError, decode_id, encode_id
-from albertplus_cli.values.json_formats import ValueError_
+from albertplus_cli.values.json_formats import InvalidValueError
 from albertplus_cli.values.validators import ValidationError, Validator
 
 ImportFormat = Literal["zip", "jsonl", "json", "csv"]
@@ -468,7 +468,7 @@ def _validate(plan: ImportPlan, catalog: Catalog, errors: list[str]) -> None:
         for doc in imported.docs:
             try:
                 limits.check_document(doc.fields)
-            except (limits.LimitError, ValueError_) as e:
+            except (limits.LimitError, InvalidValueError) as e:
                 errors.append(f"{doc.where}: {e}")
                 continue
             if validator is None:

@@ -29,31 +29,32 @@ MAX_FIELD_NAME_LENGTH = 1024
 MAX_JSON_NESTING = 128  # serde_json's default recursion limit, which Convex parses values with
 
 
-class ValueError_(ValueError):
+class InvalidValueError(ValueError):
     """A value that Convex cannot represent or a JSON form that does not decode."""
 
 
 def parse_format(name: str | None, default: Format = "json") -> Format:
-    """Map a request's `format` field to a canonical format; unknown names raise ValueError_."""
+    """Map a request's `format` field to a canonical format; unknown names raise InvalidValueError."""
     if name is None:
         return default
     try:
         return FORMAT_ALIASES[name]
     except KeyError:
-        raise ValueError_(f"Unknown value format '{name}'") from None
+        raise InvalidValueError(f"Unknown value format '{name}'") from None
 
 
 def check_field_name(name: object) -> None:
     """Convex's field-name rule: ≤ 1024 non-control ASCII characters, not starting with `$`."""
     if not isinstance(name, str):
-        raise ValueError_(f"Field name {name!r} must be a string")
+        raise InvalidValueError(f"Field name {name!r} must be a string")
     if name.startswith("$"):
-        raise ValueError_(f"Field name {name} starts with a '$', which is reserved.")
+        raise InvalidValueError(f"Field name {name} starts with a '$', which is reserved.")
     if len(name) > MAX_FIELD_NAME_LENGTH:
-        raise ValueError_(f"Field name {name[:40]}... is longer than {MAX_FIELD_NAME_LENGTH} characters")
+        raise InvalidValueError(f"Field name {name[:40]}... is longer than {MAX_FIELD_NAME_LENGTH} characters")
     for ch in name:
         if not 32 <= ord(ch) <= 126:
-            raise ValueError_(f"Field name {name!r} has invalid character {ch!r}: only printable ASCII is allowed")
+            raise InvalidValueError(
+                f"Field name {name!r} has invalid character {ch!r}: only printable ASCII is allowed")
 
 
 def _b64(data: bytes) -> str:
@@ -62,11 +63,11 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: object, what: str) -> bytes:
     if not isinstance(text, str):
-        raise ValueError_(f"{what} must be a base64 string")
+        raise InvalidValueError(f"{what} must be a base64 string")
     try:
         return base64.b64decode(text, validate=True)
     except (ValueError, TypeError):
-        raise ValueError_(f"{what} is not valid base64: {text[:40]!r}") from None
+        raise InvalidValueError(f"{what} is not valid base64: {text[:40]!r}") from None
 
 
 def _float_is_plain(f: float) -> bool:
@@ -116,7 +117,7 @@ def encode(value: Any, fmt: Format = "convex_encoded_json") -> Any:
         out = []
         for item in value:
             if item is UNDEFINED:
-                raise ValueError_("undefined is not a valid Convex value (inside an array)")
+                raise InvalidValueError("undefined is not a valid Convex value (inside an array)")
             out.append(encode(item, fmt))
         return out
     if isinstance(value, dict):
@@ -128,26 +129,26 @@ def encode(value: Any, fmt: Format = "convex_encoded_json") -> Any:
             result[key] = encode(item, fmt)
         return result
     if value is UNDEFINED:
-        raise ValueError_("undefined is not a valid Convex value")
-    raise ValueError_(f"{type(value).__name__} is not a supported Convex type")
+        raise InvalidValueError("undefined is not a valid Convex value")
+    raise InvalidValueError(f"{type(value).__name__} is not a supported Convex type")
 
 
 def decode(data: Any, fmt: Format = "convex_encoded_json", _depth: int = 0) -> Any:
     """Turn JSON data in the given format back into a Convex value; rejects `$`-keys that aren't special.
 
-    Nesting deeper than MAX_JSON_NESTING is refused with ValueError_ (as serde_json's recursion limit does in
+    Nesting deeper than MAX_JSON_NESTING is refused with InvalidValueError (as serde_json's recursion limit does in
     Convex): orjson parses up to 1024 levels, and decoding ~950 of them recursed past Python's limit, so a
     hostile `args` got a RecursionError, i.e. an HTTP 500, and on the sync socket it killed the mutation worker
     (every later mutation on that socket hung).
     """
     if _depth > MAX_JSON_NESTING:
-        raise ValueError_(f"Value is too nested (more than {MAX_JSON_NESTING} levels deep)")
+        raise InvalidValueError(f"Value is too nested (more than {MAX_JSON_NESTING} levels deep)")
     if data is None or isinstance(data, (bool, str)):
         return data
     if isinstance(data, int):
         if fmt == "export_json":
             if not INT64_MIN <= data <= INT64_MAX:
-                raise ValueError_(f"Integer {data} does not fit in an int64")
+                raise InvalidValueError(f"Integer {data} does not fit in an int64")
             return Int64(data)
         return data
     if isinstance(data, float):
@@ -164,26 +165,26 @@ def decode(data: Any, fmt: Format = "convex_encoded_json", _depth: int = 0) -> A
             check_field_name(key)
             out[key] = decode(item, fmt, _depth + 1)
         return out
-    raise ValueError_(f"{type(data).__name__} is not JSON")
+    raise InvalidValueError(f"{type(data).__name__} is not JSON")
 
 
 def _decode_special(key: str, inner: Any, fmt: Format) -> Any:
     if key == "$integer" and fmt != "json":
         raw = _unb64(inner, "$integer")
         if len(raw) != 8:
-            raise ValueError_(f"$integer must be 8 bytes, got {len(raw)}")
+            raise InvalidValueError(f"$integer must be 8 bytes, got {len(raw)}")
         return Int64(struct.unpack("<q", raw)[0])
     if key == "$float" and fmt != "json":
         raw = _unb64(inner, "$float")
         if len(raw) != 8:
-            raise ValueError_(f"$float must be 8 bytes, got {len(raw)}")
+            raise InvalidValueError(f"$float must be 8 bytes, got {len(raw)}")
         f = struct.unpack("<d", raw)[0]
         if _float_is_plain(f):
-            raise ValueError_(f"Float {f} should be encoded as a number")
+            raise InvalidValueError(f"Float {f} should be encoded as a number")
         return f
     if key == "$bytes" and fmt != "json":
         return _unb64(inner, "$bytes")
-    raise ValueError_(f"Field name {key} starts with a '$', which is reserved.")
+    raise InvalidValueError(f"Field name {key} starts with a '$', which is reserved.")
 
 
 _PLAIN_SCALARS = (str, float, int, bool, bytes, Int64, type(None))

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from albertplus_cli.values.ids import InvalidIdError, decode_id
-from albertplus_cli.values.json_formats import ValueError_, check_field_name, encode
+from albertplus_cli.values.json_formats import InvalidValueError, check_field_name, encode
 from albertplus_cli.values.types import UNDEFINED, Int64
 
 # Maps a table name to its number, or None when the table is unknown; lets v.id check the table.
@@ -36,7 +36,7 @@ def show_value(value: Any) -> str:
         return str(value).replace("inf", "Infinity").replace("nan", "NaN")
     try:
         text = orjson.dumps(_js_numbers(encode(value, "json"))).decode()
-    except (ValueError_, TypeError):
+    except (InvalidValueError, TypeError):
         text = repr(value)
     return text if len(text) <= 500 else text[:500] + "..."
 

@@ -1,8 +1,9 @@
-"""Shared `v.*` validators of the AlbertPlus tables, for function arguments (the original's `convex/schemas/*.ts`).
+"""The `v.*` validators of the AlbertPlus tables (the original's `convex/schemas/*.ts`).
 
-They mirror `schema.py` field for field. They live here rather than being imported from `schema.py` because
-functions are imported as the `functions.*` package, and a bare `import schema` could pick up some other
-module of that name. `tests/test_albertplus_validators.py` checks that the two stay identical.
+`schema.py` builds its tables from them and the functions validate their arguments with them, so each table
+is defined once. They live here, not in schema.py, because the functions import the `functions.*` package
+(a bare `import schema` could pick up some other module of that name); the loader resolves `functions.*`
+to this project before it imports schema.py.
 """
 
 from albertplus_cli.values import v
