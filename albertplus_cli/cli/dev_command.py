@@ -66,15 +66,15 @@ def dev_command(
 def _seed_hook(terminal: Terminal) -> Callable[[Engine], None] | None:
     """Seeding an empty database on start (the seed command provides it once available)."""
     try:
-        from albertplus_cli.seed.loader import seed_if_empty  # type: ignore[import-not-found]
+        from albertplus_cli.seed.loader import seed_if_empty
     except ImportError:
         return None
-    return lambda engine: seed_if_empty(engine, terminal)  # type: ignore[no-any-return]
+    return lambda engine: seed_if_empty(engine, terminal)
 
 
 def _codegen_hook(terminal: Terminal) -> Callable[[Engine], object] | None:
     try:
-        from albertplus_cli.codegen import write_generated  # type: ignore[import-not-found]
+        from albertplus_cli.codegen import write_generated
     except ImportError:
         return None
-    return lambda engine: write_generated(engine.project)  # type: ignore[no-any-return]
+    return lambda engine: write_generated(engine.project)

@@ -155,10 +155,10 @@ class DashboardClient:
         return response.json()
 
     async def stats(self) -> dict[str, Any]:
-        return await self._get("/api/albertplus/stats")  # type: ignore[no-any-return]
+        return await self._get("/api/albertplus/stats")
 
     async def logs(self, after: int) -> dict[str, Any]:
-        return await self._get("/api/albertplus/logs", {"after": after})  # type: ignore[no-any-return]
+        return await self._get("/api/albertplus/logs", {"after": after})
 
     async def run_function(self, path: str, args: Mapping[str, Any] | None = None,
                            acting_as: Mapping[str, Any] | None = None) -> FunctionResult:

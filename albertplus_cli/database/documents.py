@@ -14,7 +14,7 @@ def decode_body(body: bytes) -> dict[str, Any]:
     # Fast path: bodies without `$`-encoded values (int64, bytes, special floats) are plain JSON.
     if b'{"$' in body:
         data = decode(data)
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def to_document(doc_id: str, creation_time: float, body: bytes) -> dict[str, Any]:

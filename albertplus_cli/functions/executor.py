@@ -337,7 +337,7 @@ class Executor:
     def _action_runner(self, identity: Identity) -> Callable[[str, str, Mapping[str, Any] | None], Any]:
         def run(kind: str, path: str, args: Mapping[str, Any] | None) -> Any:
             call = {"query": self.run_query, "mutation": self.run_mutation, "action": self.run_action}[kind]
-            inner = call(path, dict(args or {}), identity, public_only=False)  # type: ignore[operator]
+            inner = call(path, dict(args or {}), identity, public_only=False)
             if not inner.ok:
                 if inner.has_error_data:
                     raise ConvexError(inner.error_data)

@@ -90,9 +90,9 @@ def install() -> None:
         return
     with _install_lock:
         if not isinstance(sys.stdout, _ThreadStream):
-            sys.stdout = _ThreadStream(sys.stdout, "LOG")  # type: ignore[assignment]
+            sys.stdout = _ThreadStream(sys.stdout, "LOG")
         if not isinstance(sys.stderr, _ThreadStream):
-            sys.stderr = _ThreadStream(sys.stderr, "ERROR")  # type: ignore[assignment]
+            sys.stderr = _ThreadStream(sys.stderr, "ERROR")
         if _installed:
             return
         root = logging.getLogger()

@@ -295,7 +295,7 @@ def _patch(ctx: MutationCtx, args: dict[str, Any]) -> str:
     if not isinstance(args["fields"], dict):
         raise ConvexError("`fields` must be an object")
     ctx.db.patch(args["id"], args["fields"])
-    return args["id"]  # type: ignore[no-any-return]
+    return args["id"]
 
 
 def _replace(ctx: MutationCtx, args: dict[str, Any]) -> str:
@@ -304,7 +304,7 @@ def _replace(ctx: MutationCtx, args: dict[str, Any]) -> str:
         raise ConvexError("A document must be an object")
     fields = {k: val for k, val in document.items() if k not in ("_id", "_creationTime")}
     ctx.db.replace(args["id"], fields)
-    return args["id"]  # type: ignore[no-any-return]
+    return args["id"]
 
 
 def _delete(ctx: MutationCtx, args: dict[str, Any]) -> int:

@@ -33,7 +33,7 @@ def _handler(backend: Backend, fn: Any) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
             check_client_version(request)
-            return await fn(backend, request)  # type: ignore[no-any-return]
+            return await fn(backend, request)
         except HttpError as e:
             return e.response()
 

@@ -150,12 +150,12 @@ class SqliteStore:
         row = conn.execute(
             "SELECT doc, table_number, creation_time, body FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
-        return row  # type: ignore[no-any-return]
+        return row
 
     @staticmethod
     def get_by_doc(conn: sqlite3.Connection, doc: int) -> tuple[str, float, bytes] | None:
         row = conn.execute("SELECT id, creation_time, body FROM documents WHERE doc = ?", (doc,)).fetchone()
-        return row  # type: ignore[no-any-return]
+        return row
 
     @staticmethod
     def insert_document(
@@ -294,7 +294,7 @@ class SqliteStore:
             "SELECT ts, result FROM session_requests WHERE session_id = ? AND request_id = ?",
             (session_id, request_id),
         ).fetchone()
-        return row  # type: ignore[no-any-return]
+        return row
 
     @staticmethod
     def put_session_request(conn: sqlite3.Connection, session_id: str, request_id: int, ts: int, result: bytes) -> None:
