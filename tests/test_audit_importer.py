@@ -9,6 +9,7 @@ counts, as `.first()` on the index returns it), and the student's startingDate f
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,7 @@ def test_projects_that_cannot_take_the_import(tmp_path: Path) -> None:
 
 def test_import_into_project_and_its_dry_run_on_a_fresh_project(tmp_path: Path) -> None:
     root = _project(tmp_path, (REPO / "schema.py").read_text())
+    shutil.copytree(REPO / "functions" / "helpers", root / "functions" / "helpers")  # schema.py's validators
     planned = import_into_project(root, USER, [course("G 1"), course("G 1")], FALL_2023, dry_run=True)
     assert planned.counts() == {"inserted": 1, "updated": 0, "duplicates": 1}
     assert planned.starting_date.status == "no-student"

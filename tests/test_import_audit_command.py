@@ -75,6 +75,7 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     (root / "functions").mkdir(parents=True)
     shutil.copy(REPO / "schema.py", root / "schema.py")
+    shutil.copytree(REPO / "functions" / "helpers", root / "functions" / "helpers")  # schema.py's validators
     (root / "functions" / "auditprobe.py").write_text(PROBE)
     return root
 
