@@ -99,11 +99,11 @@ def getCourseOfferings(ctx, args):
 
 
 def upsert_offering(db, offering):
-    """Insert, or replace the section with the same (classNumber, term, year): a full record, so optional
-    fields the new data lacks (a cleared waitlist, a dropped room) are removed rather than left stale."""
+    """Insert, or patch the section with the same (classNumber, term, year), as the original does: fields
+    the payload omits (a `waitlistNum`, a `location`) keep their stored values."""
     existing = by_class_number(db, offering["classNumber"], offering["term"], offering["year"])
     if existing is not None:
-        db.replace(existing["_id"], offering)
+        db.patch(existing["_id"], offering)
         return None
     return db.insert("courseOfferings", offering)
 

@@ -2,6 +2,8 @@
 
 `getCourses` with several schools merges one sub-query per school into each page; its cursor is a composite
 of per-school positions (see `helpers/pagination.py`), where the original shared one cursor between schools.
+A `query` that is given searches, even when empty: as in the original, `query: ""` is a search for no text,
+which matches nothing (an empty page), not the unfiltered list.
 """
 
 from albertplus_cli.server import internal_mutation
@@ -40,11 +42,11 @@ def getCourseByCode(ctx, args):
     "paginationOpts": V.pagination_opts,
 })
 def getCourses(ctx, args):
-    level, text, schools = args["level"], (args.get("query") or "").strip(), args.get("schools") or []
+    level, text, schools = args["level"], args.get("query"), args.get("schools") or []
     db = ctx.db
     if schools:
         schools = list(dict.fromkeys(schools))
-        if text:
+        if text is not None:
             fetch = search_fetch(lambda school: db.query("courses").with_search_index(
                 "search_title", lambda q: q.search("title", text).eq("level", level).eq("school", school)))
         else:
@@ -55,7 +57,7 @@ def getCourses(ctx, args):
                 return db.query("courses").with_index("by_school_level", bounds).order("desc")
             fetch = index_fetch(in_school)
         return merged_paginate(schools, fetch, args["paginationOpts"])
-    if text:
+    if text is not None:
         query = db.query("courses").with_search_index(
             "search_title", lambda q: q.search("title", text).eq("level", level))
     else:

@@ -2,10 +2,12 @@
 
 Fixes against the original: `clearAll` also clears `studentInvites`; `seedAll` accepts sections without
 `startTime`/`endTime` (online asynchronous ones) and with a `description`, as the table does. It is
-idempotent: rows are upserted on their natural keys (unchanged rows are not rewritten), a course's
-prerequisites and a program's requirements are replaced (not appended to) when the data mentions them, and
-cart rows are not inserted twice. Each table is read once up front (one index range per table rather than
-one lookup per row), which keeps the whole bundled data set (~2,600 rows) inside one mutation's read limits.
+idempotent: rows are upserted on their natural keys (patched as the original does, and not rewritten when
+nothing changes), a course's prerequisites and a program's requirements are replaced (not appended to) when
+the data mentions them, and cart rows are not inserted twice. Each table is read once up front (one index
+range per table rather than one lookup per row), which keeps the whole bundled data set (~2,600 rows) inside
+one mutation's read limits. As in the original, every table's array is a required argument and the result
+is `{"success": True, "message": "Database seeded successfully"}`.
 """
 
 from albertplus_cli.server import internal_mutation
@@ -36,28 +38,28 @@ def _by_name_or_code(variants, key_field):
 
 
 SEED_ARGS = {
-    "appConfigs": v.optional(v.array(V.app_configs)),
-    "schools": v.optional(v.array(V.schools)),
-    "programs": v.optional(v.array(V.programs)),
-    "students": v.optional(v.array(v.object({
+    "appConfigs": v.array(V.app_configs),
+    "schools": v.array(V.schools),
+    "programs": v.array(V.programs),
+    "students": v.array(v.object({
         "userId": v.string(),
         "programs": v.array(v.string()),
         "school": V.school_name,
         "schoolLevel": V.level,
         "startingDate": V.semester,
         "expectedGraduationDate": V.semester,
-    }))),
-    "courses": v.optional(v.array(V.courses)),
-    "courseOfferings": v.optional(v.array(V.course_offerings)),
-    "prerequisites": v.optional(v.array(_by_name_or_code(V.prerequisite_variants, "courseCode"))),
-    "requirements": v.optional(v.array(_by_name_or_code(V.requirement_variants, "programName"))),
-    "userCourses": v.optional(v.array(V.user_courses.omit("alternativeOf"))),
-    "userCourseOfferings": v.optional(v.array(v.object({"userId": v.string(), "classNumber": v.number()}))),
+    })),
+    "courses": v.array(V.courses),
+    "courseOfferings": v.array(V.course_offerings),
+    "prerequisites": v.array(_by_name_or_code(V.prerequisite_variants, "courseCode")),
+    "requirements": v.array(_by_name_or_code(V.requirement_variants, "programName")),
+    "userCourses": v.array(V.user_courses.omit("alternativeOf")),
+    "userCourseOfferings": v.array(v.object({"userId": v.string(), "classNumber": v.number()})),
 }
 
 
 class Table:
-    """One table read once, keyed by its natural key; `upsert` inserts, or replaces a row that changed."""
+    """One table read once, keyed by its natural key; `upsert` inserts, or patches a row that changed."""
 
     def __init__(self, db, name, key):
         self.db, self.name, self.key = db, name, key
@@ -74,9 +76,9 @@ class Table:
             doc_id = self.db.insert(self.name, row)
             self.rows[key] = {**row, "_id": doc_id}
             return doc_id
-        if {k: val for k, val in existing.items() if not k.startswith("_")} != row:
-            self.db.replace(existing["_id"], row)
-            self.rows[key] = {**row, "_id": existing["_id"]}
+        if any(existing.get(field) != value for field, value in row.items()):
+            self.db.patch(existing["_id"], row)
+            self.rows[key] = {**existing, **row}
         return existing["_id"]
 
 
@@ -91,26 +93,22 @@ def seedAll(ctx, args):
         "courseOfferings": Table(db, "courseOfferings", lambda r: (r["classNumber"], r["term"], r["year"])),
     }
     for name, table in tables.items():
-        for row in args.get(name, []):
+        for row in args[name]:
             table.upsert(row)
-    counts = {name: len(args.get(name, [])) for name in SEED_ARGS}
-    counts["prerequisites"] = _replace_children(
-        db, "prerequisites", args.get("prerequisites", []), "courseCode", "courseId", tables["courses"],
-        insert_prerequisite, "Course not found")
-    counts["requirements"] = _replace_children(
-        db, "requirements", args.get("requirements", []), "programName", "programId", tables["programs"],
-        insert_requirement, "Program not found")
-    counts["students"] = _seed_students(db, args.get("students", []), tables)
+    _replace_children(db, "prerequisites", args["prerequisites"], "courseCode", "courseId", tables["courses"],
+                      insert_prerequisite, "Course not found")
+    _replace_children(db, "requirements", args["requirements"], "programName", "programId", tables["programs"],
+                      insert_requirement, "Program not found")
+    _seed_students(db, args["students"], tables)
+    # Patching keeps what the user changed since (an alternativeOf link): only the seeded fields are updated.
     user_courses = Table(db, "userCourses", lambda r: (r["userId"], r["courseCode"], r["year"], r["term"]))
-    for row in args.get("userCourses", []):
-        existing = user_courses.rows.get(user_courses.key(row))
-        # Keep what the user changed since (an alternativeOf link): only the seeded fields are updated.
-        user_courses.upsert({**{k: val for k, val in (existing or {}).items() if not k.startswith("_")}, **row})
+    for row in args["userCourses"]:
+        user_courses.upsert(row)
     carts = Table(db, "userCourseOfferings", lambda r: (r["userId"], r["classNumber"]))
-    for row in args.get("userCourseOfferings", []):
+    for row in args["userCourseOfferings"]:
         if carts.id_of(carts.key(row)) is None:
             carts.upsert(row)
-    return {"success": True, "message": "Database seeded", "counts": counts}
+    return {"success": True, "message": "Database seeded successfully"}
 
 
 def _replace_children(db, name, rows, key_field, id_field, parents, insert, warning):
@@ -119,7 +117,6 @@ def _replace_children(db, name, rows, key_field, id_field, parents, insert, warn
     for doc in db.query(name).collect():
         existing.setdefault(doc[id_field], []).append(doc["_id"])
     cleared = set()
-    inserted = 0
     for row in rows:
         parent = parents.id_of(row[key_field])
         if parent is None:
@@ -130,13 +127,10 @@ def _replace_children(db, name, rows, key_field, id_field, parents, insert, warn
                 db.delete(old_id)
             cleared.add(parent)
         insert(db, {**{k: val for k, val in row.items() if k != key_field}, id_field: parent})
-        inserted += 1
-    return inserted
 
 
 def _seed_students(db, students, tables):
     table = Table(db, "students", lambda r: r["userId"])
-    seeded = 0
     for student in students:
         school = tables["schools"].id_of((student["school"], student["schoolLevel"]))
         if school is None:
@@ -152,5 +146,3 @@ def _seed_students(db, students, tables):
         table.upsert({"userId": student["userId"], "programs": programs, "school": school,
                       "startingDate": student["startingDate"],
                       "expectedGraduationDate": student["expectedGraduationDate"]})
-        seeded += 1
-    return seeded

@@ -3,7 +3,8 @@
 - class-number joins ignored term/year (`getOneFrom(by_class_number)` + `.unique()` threw for reused numbers,
   and the time-conflict check compared sections of different terms);
 - `getCourses` shared one cursor between its per-school sub-queries;
-- `seedAll` required start/end times and refused `description`; re-seeding appended duplicate rows;
+- `seedAll` required start/end times and refused `description`; re-seeding appended duplicate rows (its
+  answer and its required arrays stay the original's);
 - `clearAll` skipped `studentInvites`.
 (The empty prerequisites/requirements list is in test_albertplus_http.py.)
 """
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import albertplus_support as support
+import httpx
 import pytest
 from albertplus_support import Npm, admin_call, call, error, pages, value
 from server_process import REPO, DevServer, copy_project
@@ -137,7 +139,7 @@ def test_seed_all_loads_sections_without_times_and_with_descriptions(small_serve
     data, async_section = _subset()
     assert "startTime" not in async_section and "description" in data["courseOfferings"][0]
     first = admin_call(small_server, "seed:seedAll", data)
-    assert first["success"] and first["counts"]["courseOfferings"] == len(data["courseOfferings"])
+    assert first == {"success": True, "message": "Database seeded successfully"}  # the original's answer
     admin_call(small_server, "seed:seedAll", data)  # idempotent: nothing is appended twice
     client = Npm(small_server)
     demo = client.token("user_demo")
@@ -164,6 +166,26 @@ def test_seed_all_loads_sections_without_times_and_with_descriptions(small_serve
     assert len(value(r[2])["requirements"]) == len(data["requirements"])
     assert len(value(r[3])) == 1 and len(value(r[5])) == 5
     assert value(r[4])["school"]["shortName"] == "CAS"
+
+
+def test_seed_all_requires_every_table_array_and_changes_nothing_without_one(small_server):
+    """The original's validator: each of the ten arrays is required (an empty one is fine)."""
+    data, _ = _subset()
+    complete = {**data, "appConfigs": [{"key": "seed_probe", "value": "kept"}]}
+    admin_call(small_server, "seed:seedAll", complete)
+    for table in ("requirements", "userCourseOfferings"):
+        partial = {k: rows for k, rows in complete.items() if k != table}
+        partial["appConfigs"] = [{"key": "seed_probe", "value": "changed"}]
+        response = httpx.post(f"{small_server.url}/api/function",
+                              json={"path": "seed:seedAll", "args": partial, "format": "json"},
+                              headers={"Authorization": f"Convex {small_server.admin_key}"}, timeout=60)
+        body = response.json()
+        assert body["status"] == "error", body
+        assert "ArgumentValidationError" in body["errorMessage"] and table in body["errorMessage"], body
+    empty = {table: [] for table in complete}
+    assert admin_call(small_server, "seed:seedAll", empty)["message"] == "Database seeded successfully"
+    configs = Npm(small_server).one("query", "appConfigs:getAppConfig", {"key": "seed_probe"}, user="user_probe")
+    assert value(configs) == "kept"
 
 
 def test_clear_all_also_clears_student_invites(small_server):

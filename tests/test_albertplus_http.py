@@ -113,11 +113,17 @@ def test_course_offerings_upsert(seeded_server, npm):
     assert first.status_code == 200
     ids = first.json()["data"]
     assert len(ids) == 2 and all(isinstance(i, str) for i in ids)
-    second = post(seeded_server, "/api/courseOfferings/upsert", [{**section, "status": "closed"}])
-    assert second.json() == {"data": [None]}  # an update answers null, as the original's patch path
+    waitlisted = post(seeded_server, "/api/courseOfferings/upsert",
+                      [{**section, "status": "waitlist", "waitlistNum": 7}])
+    assert waitlisted.json() == {"data": [None]}  # an update answers null, as the original's patch path
+    rescraped = {k: val for k, val in section.items() if k != "location"} | {"status": "closed"}
+    second = post(seeded_server, "/api/courseOfferings/upsert", [rescraped])
+    assert second.json() == {"data": [None]}
     stored = value(npm.one("query", "courseOfferings:getCourseOfferingByClassNumber",
                            {"classNumber": 98001, "term": "spring", "year": 2027}, user="user_http"))
     assert stored["status"] == "closed" and stored["isCorequisite"] is False  # z._default(false)
+    # patched, not replaced: what the re-scrape omits keeps its stored value
+    assert stored["waitlistNum"] == 7 and stored["location"] == "WWH 101"
     coreqs = value(npm.one("query", "courseOfferings:getCorequisitesByCourseCode",
                            {"classNumber": 98001, "term": "spring", "year": 2027}, user="user_http"))
     assert [c["classNumber"] for c in coreqs] == [98002]
@@ -153,3 +159,14 @@ def test_bad_bodies_are_rejected_like_the_original(seeded_server):
 
     not_json = post(seeded_server, "/api/appConfigs/get", None, raw=b"{not json")
     assert not_json.status_code == 500 and "JSON" in not_json.json()["error"]
+
+
+def test_routing_matches_method_and_path_together(seeded_server):
+    """Convex's httpRouter: a method with no route on a known path is not found (404), like an unknown path."""
+    for method in ("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
+        response = httpx.request(method, f"{seeded_server.site_url}/api/courses/upsert",
+                                 headers={"X-API-KEY": API_KEY}, timeout=30)
+        assert response.status_code == 404, (method, response.status_code, response.text)
+    unknown = httpx.post(f"{seeded_server.site_url}/api/nowhere", headers={"X-API-KEY": API_KEY}, timeout=30)
+    assert unknown.status_code == 404
+    assert post(seeded_server, "/api/appConfigs/get", {"key": "next_year"}).status_code == 200  # POST still routes

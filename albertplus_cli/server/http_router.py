@@ -106,16 +106,19 @@ class HttpRouter:
                 raise ValueError(f"Route {method} {target} is defined twice")
         self.routes.append(_Route(method, path, path_prefix, action))
 
-    def lookup(self, method: str, path: str) -> tuple[HttpActionDefinition | None, bool]:
-        """(action, path_exists): the handler for method+path, and whether any method serves the path."""
-        exists = False
+    def lookup(self, method: str, path: str) -> HttpActionDefinition | None:
+        """The action routed for this method and path, or None.
+
+        Method and path match together, as in Convex's `httpRouter`: a known path asked with a method it has
+        no route for is simply not found (the site answers 404, not 405). An exact `path` wins over a
+        `path_prefix`, and a longer prefix over a shorter one.
+        """
         best: _Route | None = None
         for route in self.routes:
-            matches = route.path == path if route.path is not None else path.startswith(route.prefix or "")
-            if not matches:
+            if route.method != method:
                 continue
-            exists = True
-            if route.method == method and (best is None or (route.path is not None and best.path is None)
-                                           or len(route.prefix or "") > len(best.prefix or "")):
+            matches = route.path == path if route.path is not None else path.startswith(route.prefix or "")
+            if matches and (best is None or (route.path is not None and best.path is None)
+                            or len(route.prefix or "") > len(best.prefix or "")):
                 best = route
-        return (best.action if best else None), exists
+        return best.action if best else None

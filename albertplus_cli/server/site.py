@@ -23,11 +23,10 @@ def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Ro
         if not isinstance(router, HttpRouter):
             return json_response({"code": "NotFound", "message": "No HTTP routes: functions/http.py defines "
                                   "no `http = HttpRouter()`"}, 404)
-        action, exists = router.lookup(request.method, request.url.path)
+        action = router.lookup(request.method, request.url.path)
         if action is None:
-            status = 405 if exists else 404
-            return json_response({"code": "NotFound" if status == 404 else "MethodNotAllowed",
-                                  "message": f"No HTTP action for {request.method} {request.url.path}"}, status)
+            return json_response({"code": "NotFound",
+                                  "message": f"No HTTP action for {request.method} {request.url.path}"}, 404)
         body = await request.body()
         if len(body) > MAX_BODY_SIZE:
             return json_response({"code": "PayloadTooLarge", "message": "Request body is too large"}, 413)

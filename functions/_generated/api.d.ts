@@ -433,19 +433,19 @@ export declare const internal: {
       "mutation",
       "internal",
       {
-        appConfigs?: Array<{ key: string; value: string }>;
-        schools?: Array<{
+        appConfigs: Array<{ key: string; value: string }>;
+        schools: Array<{
           name: "College of Arts and Science" | "Graduate School of Arts and Science" | "College of Dentistry" | "Gallatin School of Individualized Study" | "Leonard N. Stern School of Business" | "Liberal Studies" | "NYU Abu Dhabi" | "NYU Shanghai" | "NYU Grossman School of Medicine" | "NYU Grossman Long Island School of Medicine" | "Robert F. Wagner Graduate School of Public Service" | "Rory Meyers College of Nursing" | "School of Global Public Health" | "School of Law" | "School of Professional Studies" | "Silver School of Social Work" | "Steinhardt School of Culture, Education, and Human Development" | "Tandon School of Engineering" | "Tisch School of the Arts" | "Non-School Based Programs - UG";
           shortName: string;
           level: "undergraduate" | "graduate";
         }>;
-        programs?: Array<{
+        programs: Array<{
           name: string;
           level: "undergraduate" | "graduate";
           school: "College of Arts and Science" | "Graduate School of Arts and Science" | "College of Dentistry" | "Gallatin School of Individualized Study" | "Leonard N. Stern School of Business" | "Liberal Studies" | "NYU Abu Dhabi" | "NYU Shanghai" | "NYU Grossman School of Medicine" | "NYU Grossman Long Island School of Medicine" | "Robert F. Wagner Graduate School of Public Service" | "Rory Meyers College of Nursing" | "School of Global Public Health" | "School of Law" | "School of Professional Studies" | "Silver School of Social Work" | "Steinhardt School of Culture, Education, and Human Development" | "Tandon School of Engineering" | "Tisch School of the Arts" | "Non-School Based Programs - UG";
           programUrl: string;
         }>;
-        students?: Array<{
+        students: Array<{
           userId: string;
           programs: Array<string>;
           school: "College of Arts and Science" | "Graduate School of Arts and Science" | "College of Dentistry" | "Gallatin School of Individualized Study" | "Leonard N. Stern School of Business" | "Liberal Studies" | "NYU Abu Dhabi" | "NYU Shanghai" | "NYU Grossman School of Medicine" | "NYU Grossman Long Island School of Medicine" | "Robert F. Wagner Graduate School of Public Service" | "Rory Meyers College of Nursing" | "School of Global Public Health" | "School of Law" | "School of Professional Studies" | "Silver School of Social Work" | "Steinhardt School of Culture, Education, and Human Development" | "Tandon School of Engineering" | "Tisch School of the Arts" | "Non-School Based Programs - UG";
@@ -453,7 +453,7 @@ export declare const internal: {
           startingDate: { year: number; term: "spring" | "summer" | "fall" | "j-term" };
           expectedGraduationDate: { year: number; term: "spring" | "summer" | "fall" | "j-term" };
         }>;
-        courses?: Array<{
+        courses: Array<{
           code: string;
           program: string;
           programName: string;
@@ -464,7 +464,7 @@ export declare const internal: {
           description: string;
           courseUrl: string;
         }>;
-        courseOfferings?: Array<{
+        courseOfferings: Array<{
           courseCode: string;
           classNumber: number;
           title?: string;
@@ -484,13 +484,13 @@ export declare const internal: {
           isCorequisite: boolean;
           corequisiteOf?: number;
         }>;
-        prerequisites?: Array<{ courseCode: string; type: "required"; courses: Array<string> } | { courseCode: string; type: "alternative"; courses: Array<string> } | {
+        prerequisites: Array<{ courseCode: string; type: "required"; courses: Array<string> } | { courseCode: string; type: "alternative"; courses: Array<string> } | {
           courseCode: string;
           type: "options";
           courses: Array<string>;
           creditsRequired: number;
         }>;
-        requirements?: Array<{
+        requirements: Array<{
           programName: string;
           isMajor: boolean;
           description?: string;
@@ -511,7 +511,7 @@ export declare const internal: {
           courseLevels: Array<{ program: string; level: number }>;
           creditsRequired: number;
         }>;
-        userCourses?: Array<{
+        userCourses: Array<{
           userId: string;
           courseCode: string;
           title: string;
@@ -519,7 +519,7 @@ export declare const internal: {
           term: "spring" | "summer" | "fall" | "j-term";
           grade?: "a" | "a-" | "b+" | "b" | "b-" | "c+" | "c" | "c-" | "d+" | "d" | "p" | "f" | "w";
         }>;
-        userCourseOfferings?: Array<{ userId: string; classNumber: number }>;
+        userCourseOfferings: Array<{ userId: string; classNumber: number }>;
       },
       any
     >;

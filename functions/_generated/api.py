@@ -531,16 +531,16 @@ SeedSeedAllArgsUserCourseOfferingsItem = TypedDict(
 SeedSeedAllArgs = TypedDict(
     "SeedSeedAllArgs",
     {
-        "appConfigs": NotRequired[list[SeedSeedAllArgsAppConfigsItem]],
-        "schools": NotRequired[list[SeedSeedAllArgsSchoolsItem]],
-        "programs": NotRequired[list[SeedSeedAllArgsProgramsItem]],
-        "students": NotRequired[list[SeedSeedAllArgsStudentsItem]],
-        "courses": NotRequired[list[SeedSeedAllArgsCoursesItem]],
-        "courseOfferings": NotRequired[list[SeedSeedAllArgsCourseOfferingsItem]],
-        "prerequisites": NotRequired[list[SeedSeedAllArgsPrerequisitesItemRequired | SeedSeedAllArgsPrerequisitesItemAlternative | SeedSeedAllArgsPrerequisitesItemOptions]],
-        "requirements": NotRequired[list[SeedSeedAllArgsRequirementsItemRequired | SeedSeedAllArgsRequirementsItemAlternative | SeedSeedAllArgsRequirementsItemOptions]],
-        "userCourses": NotRequired[list[SeedSeedAllArgsUserCoursesItem]],
-        "userCourseOfferings": NotRequired[list[SeedSeedAllArgsUserCourseOfferingsItem]],
+        "appConfigs": list[SeedSeedAllArgsAppConfigsItem],
+        "schools": list[SeedSeedAllArgsSchoolsItem],
+        "programs": list[SeedSeedAllArgsProgramsItem],
+        "students": list[SeedSeedAllArgsStudentsItem],
+        "courses": list[SeedSeedAllArgsCoursesItem],
+        "courseOfferings": list[SeedSeedAllArgsCourseOfferingsItem],
+        "prerequisites": list[SeedSeedAllArgsPrerequisitesItemRequired | SeedSeedAllArgsPrerequisitesItemAlternative | SeedSeedAllArgsPrerequisitesItemOptions],
+        "requirements": list[SeedSeedAllArgsRequirementsItemRequired | SeedSeedAllArgsRequirementsItemAlternative | SeedSeedAllArgsRequirementsItemOptions],
+        "userCourses": list[SeedSeedAllArgsUserCoursesItem],
+        "userCourseOfferings": list[SeedSeedAllArgsUserCourseOfferingsItem],
     },
 )
 """The arguments of seed:seedAll."""
