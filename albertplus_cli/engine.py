@@ -1,7 +1,8 @@
 """The engine: one project's loaded code, its database, the executor, and its auth secrets, together.
 
-Every transport (HTTP, sync, `albertplus run`, `seed`) goes through an Engine. `reload()` builds the next
-version of the code beside the running one and swaps it in only once its schema is pushed.
+Every way of calling a function (HTTP, sync, `albertplus run`) goes through an Engine; the data commands open
+only the database (`project.open_project_database`). `reload()` builds the next version of the code beside
+the running one and swaps it in only once its schema is pushed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ BeforeLoad = Callable[[Path], object]
 
 @dataclass
 class ReloadResult:
+    """What one successful reload changed (function paths, indexes) and how long its steps took."""
+
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

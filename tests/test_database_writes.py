@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,17 @@ def test_schemaless_tables_are_created_on_first_insert(tmp_path: Path) -> None:
             write(db, lambda d: d.insert("bad-name", {}))
         with pytest.raises(DatabaseError):
             write(db, lambda d: d.insert("notes", {"x": object()}))
+
+
+def test_a_failing_commit_listener_is_logged_and_the_writer_goes_on(db: Database,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    def broken(_commit: object) -> None:
+        raise RuntimeError("listener broke")
+
+    db.add_commit_listener(broken)
+    with caplog.at_level(logging.ERROR, logger="albertplus.database"):
+        first = insert(db, {"author": "a", "body": "one"})
+        second = insert(db, {"author": "a", "body": "two"})
+    assert get(db, first) is not None and get(db, second) is not None
+    logged = [r for r in caplog.records if "commit listener" in r.getMessage()]
+    assert len(logged) == 2 and all(r.exc_info is not None for r in logged)

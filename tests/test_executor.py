@@ -3,6 +3,7 @@ internal functions, and actions calling queries and mutations — on an Engine o
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -112,6 +113,19 @@ def relay(ctx, args):
 @action(args={})
 def relay_error(ctx, args):
     ctx.run_mutation("messages:send", {"author": "a", "body": ""})
+
+
+@action(args={})
+def catch_inner_error(ctx, args):
+    try:
+        ctx.run_query("messages:raises_plain")
+    except KeyError as e:
+        return f"caught KeyError {e}"
+
+
+@action(args={})
+def relay_plain_error(ctx, args):
+    ctx.run_mutation("messages:send_then_fail", {"count": 1})
 
 
 @query(args={}, returns=v.string())
@@ -402,6 +416,29 @@ def test_action_runs_queries_and_mutations(engine: Engine) -> None:
 def test_action_sees_convex_errors_of_its_calls(engine: Engine) -> None:
     outcome = action(engine, "messages:relay_error")
     assert outcome.error_data == {"code": "EMPTY", "message": "empty body"}
+
+
+def test_an_action_gets_the_error_its_call_raised(engine: Engine) -> None:
+    assert action(engine, "messages:catch_inner_error").value == "caught KeyError 'missing'"
+    text = error_text(action(engine, "messages:relay_plain_error"))
+    assert text.startswith("Uncaught ValueError: failed half way\n") and "RuntimeError" not in text
+    assert "at send_then_fail (functions/messages.py:" in text
+    assert "at relay_plain_error (functions/messages.py:" in text
+
+
+def test_a_failing_listener_is_logged_and_the_call_still_answers(engine: Engine,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    def broken(_outcome: Outcome) -> None:
+        raise RuntimeError("listener broke")
+
+    engine.executor.listeners.append(broken)
+    try:
+        with caplog.at_level(logging.ERROR, logger="albertplus.executor"):
+            assert query(engine, "messages:list").ok
+    finally:
+        engine.executor.listeners.remove(broken)
+    logged = [r for r in caplog.records if "execution listener" in r.getMessage()]
+    assert logged and logged[0].exc_info is not None and "listener broke" in str(logged[0].exc_info[1])
 
 
 def test_nested_calls_share_the_transaction(engine: Engine) -> None:
