@@ -509,6 +509,16 @@ def test_a_running_dev_server_pushes_the_imported_rows_to_subscribers(project: P
             assert update["n"] == 27
             assert update["t"] - done < 1.0, f"the update arrived {update['t'] - done:.2f} s after the import"
 
+            # a dry run while the server runs answers and commits nothing (the real import below still
+            # fills the grade, and the next update the subscriber gets is that one)
+            before = latest_commit(project)
+            rehearsal = run_cli(project, str(later_path), "--user", USER, "--dry-run", "--json")
+            assert rehearsal.returncode == 0, rehearsal.stderr
+            planned = json.loads(rehearsal.stdout)
+            assert (planned["inserted"], planned["updated"], planned["duplicates"], planned["dryRun"]) == (
+                0, 1, 26, True)
+            assert latest_commit(project) == before
+
             # a grade filled in later arrives too
             result = run_cli(project, str(later_path), "--user", USER)
             done = time.time()
