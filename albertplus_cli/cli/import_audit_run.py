@@ -7,10 +7,12 @@ All of it is ONE transaction: it commits whole, or under `--dry-run` is rolled b
 counts printed are the mutation's own answers either way. A running `albertplus dev` on the same database
 sees the commit in the commit log and pushes the new rows to its subscribers.
 
-`importUserCourses` answers counts for the courses it is given, so it is called once per report row (all in
-the same transaction, in report order): each row's outcome (inserted, grade filled in, duplicate) is then the
-mutation's own answer for that row, which the command shows next to the row. Importing a list course by
-course is what the mutation's contract promises anyway: importing the same report twice changes nothing.
+`importUserCourses` answers only counts for the courses it is given, so it is called once per report row
+(all in the same transaction, in report order): each row's outcome (inserted, grade filled in, duplicate) is
+then the mutation's own answer for that row, which the command shows next to the row, and the totals are the
+sums. The mutation decides each course against what is stored, rows imported before it in the same
+transaction included, so this leaves what the web app's single call leaves (tests/test_import_audit_run.py
+checks both side by side).
 """
 
 from __future__ import annotations

@@ -334,14 +334,15 @@ class Executor:
         writes. The transaction commits when `body` returns, under `rollback` it is undone instead (a dry run
         that still answers), and it writes nothing when `body` raises: its errors propagate as raised
         (ConvexError, UserFacingError, FunctionNotFound, DatabaseError). For commands that change app data
-        with the app's own functions (`import-audit`), as Convex's admin calls do.
+        with the app's own functions (`import-audit`).
         """
         logs: list[str] = []
-        limits: list[deadlines.Deadline] = []  # the writer starts it just before `run`, on its own thread
+        limit: deadlines.Deadline | None = None  # started by the writer just before `run`, on its own thread
 
         def deadline_factory() -> Callable[[], None]:
-            limits.append(deadlines.start(MUTATION_TIMEOUT, "Mutation transaction"))
-            return limits[-1]
+            nonlocal limit
+            limit = deadlines.start(MUTATION_TIMEOUT, "Mutation transaction")
+            return limit
 
         def run(tx: Transaction) -> T:
             try:
@@ -351,7 +352,7 @@ class Executor:
                     finally:
                         logs.extend(collector.flush())
             finally:
-                for limit in limits:  # before the writer moves on: a late watchdog must not hit the next job
+                if limit is not None:  # before the writer moves on: a late watchdog must not hit the next job
                     deadlines.release(limit)
 
         if rollback:
