@@ -19,7 +19,6 @@ from albertplus_cli.database import SchemaChange
 from albertplus_cli.database.schema_push import Progress
 from albertplus_cli.functions.executor import Executor
 from albertplus_cli.functions.loader import Project, load_project
-from albertplus_cli.project import DB_FILE_NAME as DB_FILE_NAME  # for audit/importer.py, until it is deleted
 from albertplus_cli.project import locate_project, open_database
 
 #: Called with the project folder before each load of its code (`albertplus dev` and `run` pass codegen's

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from audit_fixtures import render_text, sample_report
 
-from albertplus_cli.audit import GRADE_TABLE, SCHEMA_GRADES, GradeMapping, map_grade, parse_report, to_user_courses
+from albertplus_cli.audit import GRADE_TABLE, SCHEMA_GRADES, GradeMapping, map_grade, parse_report
+from albertplus_cli.cli.import_audit_run import to_user_courses
 
 
 @pytest.mark.parametrize("grade", SCHEMA_GRADES)
@@ -73,7 +74,9 @@ def test_mapping_json_has_the_contract_keys() -> None:
 
 
 def test_sample_report_lists_every_non_schema_grade() -> None:
-    courses, mappings = to_user_courses(parse_report(render_text(sample_report(), "pdfjs")))
+    report = parse_report(render_text(sample_report(), "pdfjs"))
+    courses = to_user_courses(report)
+    mappings = [m for m in (map_grade(row.grade, row.course_code).mapping for row in report.rows) if m is not None]
     assert [(m.from_grade, m.to_grade, m.course_code) for m in mappings] == [
         ("TR", "p", "MATH-UA 121"),
         ("CR", "p", "ECON-UA 2"),

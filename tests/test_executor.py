@@ -461,3 +461,57 @@ def test_listeners_see_every_outcome(engine: Engine) -> None:
     assert [(o.path, o.kind, o.ok) for o in seen] == [
         ("messages:list", "query", True), ("messages:send", "mutation", True), ("x:y", "query", False),
     ]
+
+
+# -- several calls in one transaction (commands such as import-audit) ---------------------------------------
+
+
+def test_run_in_transaction_commits_every_call_at_once(engine: Engine) -> None:
+    before_ts, before = engine.db.read_latest_ts(), count(engine, "tx")
+
+    def body(call: Any) -> int:
+        call("mutation", "messages:send", {"author": "tx", "body": "one"})
+        call("mutation", "messages:send", {"author": "tx", "body": "two"})
+        call("query", "messages:noisy", {})
+        return len(call("query", "messages:list", {"author": "tx"}))  # sees the writes above
+
+    value, logs = engine.executor.run_in_transaction(body, ADMIN)
+    assert value == before + 2 and count(engine, "tx") == before + 2
+    assert len(engine.db.commits_after(before_ts)) == 1
+    assert "[LOG] hello 1" in logs
+
+
+def test_run_in_transaction_with_rollback_answers_and_writes_nothing(engine: Engine) -> None:
+    before_ts, before = engine.db.read_latest_ts(), count(engine, "dry")
+
+    def body(call: Any) -> int:
+        call("mutation", "messages:send", {"author": "dry", "body": "rehearsed"})
+        return len(call("query", "messages:list", {"author": "dry"}))
+
+    value, _logs = engine.executor.run_in_transaction(body, ADMIN, rollback=True)
+    assert value == before + 1
+    assert count(engine, "dry") == before and engine.db.read_latest_ts() == before_ts
+
+
+def test_run_in_transaction_writes_nothing_when_a_later_call_fails(engine: Engine) -> None:
+    before = count(engine, "undone")
+
+    def body(call: Any) -> None:
+        call("mutation", "messages:send", {"author": "undone", "body": "first"})
+        call("mutation", "messages:send", {"author": "undone", "body": ""})  # raises ConvexError EMPTY
+
+    with pytest.raises(executor_module.ConvexError) as raised:
+        engine.executor.run_in_transaction(body, ADMIN)
+    assert raised.value.data == {"code": "EMPTY", "message": "empty body"}
+    assert count(engine, "undone") == before
+
+
+def test_run_in_transaction_has_the_mutation_time_limit(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor_module, "MUTATION_TIMEOUT", 0.3)
+    for rollback in (False, True):
+        with pytest.raises(executor_module.FunctionTimeout):
+            engine.executor.run_in_transaction(lambda call: call("mutation", "messages:spin_mutation", {}), ADMIN,
+                                               rollback=rollback)
+    assert count(engine, "spin") == 0
+    time.sleep(0.5)  # past the deadline: the writer thread must not receive a stray timeout
+    assert mutation(engine, "messages:send", {"author": "after", "body": "transaction"}).ok

@@ -6,8 +6,8 @@ missing grade), under `--dry-run` nothing may be written, `--json` is a contract
 bad input needs its own message with nothing written, and a running `albertplus dev` must show the
 imported rows to its subscribers within a second (the web app's plan page updates live).
 
-The tests use their own small project (the repository's schema.py plus one probe query), so they do not
-depend on the AlbertPlus functions being ported in parallel.
+The tests use a copy of the AlbertPlus project (schema.py and functions/, whose
+`userCourses:importUserCourses` the command runs) plus one probe query the subscriber test watches.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -39,7 +38,7 @@ from audit_fixtures import (
     render_text,
     sample_report,
 )
-from server_process import ALBERTPLUS, REPO, DevServer
+from server_process import ALBERTPLUS, REPO, DevServer, copy_project
 
 from albertplus_cli.audit import map_grade
 from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter
@@ -71,11 +70,8 @@ RENDERERS: dict[str, Callable[[SyntheticReport], bytes | str]] = {
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project with the AlbertPlus schema and a probe query, no data yet."""
-    root = tmp_path / "project"
-    (root / "functions").mkdir(parents=True)
-    shutil.copy(REPO / "schema.py", root / "schema.py")
-    shutil.copytree(REPO / "functions" / "helpers", root / "functions" / "helpers")  # schema.py's validators
+    """The AlbertPlus project (schema and functions) with a probe query, no data yet."""
+    root = copy_project(REPO, tmp_path / "project")
     (root / "functions" / "auditprobe.py").write_text(PROBE)
     return root
 
@@ -304,18 +300,24 @@ def test_json_matches_the_contract(project: Path, tmp_path: Path) -> None:
     result = run_cli(project, str(path), "--user", USER, "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["startingTerm", "courses", "gradeMappings", "inserted", "updated", "duplicates"]
+    assert list(data) == ["startingTerm", "courses", "gradeMappings", "inserted", "updated", "duplicates",
+                          "dryRun"]
     assert data["startingTerm"] == {"year": 2023, "term": "fall"}
     assert (data["inserted"], data["updated"], data["duplicates"]) == (27, 0, 0)
-    assert planned == data  # the dry run promised exactly this
+    assert (planned["dryRun"], data["dryRun"]) == (True, False)
+    assert {**planned, "dryRun": False} == data  # the dry run promised exactly this
 
-    want = list(expected_docs(report).values())
-    assert data["courses"] == want  # report order; `grade` only when there is one
+    rows = expected_rows(report)
+    want = [{**doc, "gradeRaw": row.grade} for doc, row in zip(expected_docs(report).values(), rows, strict=True)]
+    assert data["courses"] == want  # report order; `grade` only when there is one; the report's own grade
     for course in data["courses"]:
-        assert set(course) <= {"courseCode", "title", "year", "term", "grade"}
-        assert {"courseCode", "title", "year", "term"} <= set(course)
+        assert set(course) <= {"courseCode", "title", "year", "term", "grade", "gradeRaw"}
+        assert {"courseCode", "title", "year", "term", "gradeRaw"} <= set(course)
+    assert [c["gradeRaw"] for c in data["courses"]][:4] == ["TR", "P", "CR", None]
     mappings = {(m["courseCode"], m["from"]): m["to"] for m in data["gradeMappings"]}
-    assert all(set(m) == {"from", "to", "courseCode"} for m in data["gradeMappings"])
+    assert all(list(m) == ["from", "to", "courseCode", "term", "year"] for m in data["gradeMappings"])
+    printed = {(row.course_code, row.grade, row.term.term, row.term.year) for row in rows}
+    assert all((m["courseCode"], m["from"], m["term"], m["year"]) in printed for m in data["gradeMappings"])
     assert mappings == {
         ("MATH-UA 121", "TR"): "p", ("ECON-UA 2", "CR"): "p", ("CSCI-UA 102", "INC"): None,
         ("MATH-UA 1234", "D-"): "d", ("MUSIC-UA 10", "AU"): None, ("CSCI-UA 472L", "S"): "p",
@@ -414,6 +416,23 @@ def test_each_bad_input_has_its_own_one_line_error_and_writes_nothing(project: P
     assert after == before
 
 
+def test_an_error_of_the_apps_mutation_is_one_line_and_writes_nothing(project: Path, tmp_path: Path) -> None:
+    source = project / "functions" / "userCourses.py"
+    source.write_text(source.read_text().replace(
+        '    for course in args["courses"]:\n',
+        '    for course in args["courses"]:\n        if course["courseCode"] == "CSCI-UA 472L":\n'
+        '            raise ConvexError({"code": "LAB", "message": "labs are imported with their lecture"})\n', 1))
+    student = add_student(project)
+    before = (table_rows(project, "students"), latest_commit(project))
+    result = run_cli(project, str(write_report(tmp_path, "report", sample_report(), "pasted-text")), "--user", USER)
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: the import failed and nothing was written: ") and '"LAB"' in line
+    assert user_courses(project) == []
+    assert (table_rows(project, "students"), latest_commit(project)) == before  # startingDate too
+    assert before[0][0]["_id"] == student
+
+
 def test_bad_input_on_a_fresh_project_creates_no_database(project: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
@@ -489,6 +508,16 @@ def test_a_running_dev_server_pushes_the_imported_rows_to_subscribers(project: P
             update = updates.get(timeout=10)
             assert update["n"] == 27
             assert update["t"] - done < 1.0, f"the update arrived {update['t'] - done:.2f} s after the import"
+
+            # a dry run while the server runs answers and commits nothing (the real import below still
+            # fills the grade, and the next update the subscriber gets is that one)
+            before = latest_commit(project)
+            rehearsal = run_cli(project, str(later_path), "--user", USER, "--dry-run", "--json")
+            assert rehearsal.returncode == 0, rehearsal.stderr
+            planned = json.loads(rehearsal.stdout)
+            assert (planned["inserted"], planned["updated"], planned["duplicates"], planned["dryRun"]) == (
+                0, 1, 26, True)
+            assert latest_commit(project) == before
 
             # a grade filled in later arrives too
             result = run_cli(project, str(later_path), "--user", USER)

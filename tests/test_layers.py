@@ -31,10 +31,7 @@ LAYERS: list[set[str]] = [
 RANK = {component: depth for depth, layer in enumerate(LAYERS) for component in layer}
 
 # (importing file, imported component) pairs allowed for now, each with its reason.
-ALLOWED = {
-    # audit/importer.py (to be deleted) still imports `state_dir_for` from auth; auth forwards it lazily.
-    ("auth/__init__.py", "project"),
-}
+ALLOWED: set[tuple[str, str]] = set()  # (file, component) pairs allowed to import upwards: none today
 
 
 def component_of(module: str) -> str | None:

@@ -1,11 +1,10 @@
-"""Read an NYU Degree Progress Report and plan its import into `userCourses`; no database code.
+"""Read an NYU Degree Progress Report and map its grades to the app's; no database code.
 
-Why a separate package: parsing a student's report and deciding what to write are pure, testable
-steps; the `import-audit` command adds the database write and the terminal output on top of them.
+Why a separate package: reading a student's report is pure and testable on its own. What to write is not
+decided here: the `import-audit` command hands the courses to the app's own `userCourses:importUserCourses`.
 
     report = parse_report(Path("report.pdf"))            # or text, or bytes; raises AuditError subclasses
-    courses, mappings = to_user_courses(report)          # importUserCourses args + non-schema grades
-    plan = plan_import(courses, existing_user_courses)   # insert / update / duplicate, with counts
+    result = map_grade(row.grade, row.course_code)       # the schema grade, and the mapping when one applied
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from .errors import (
 )
 from .grades import GRADE_TABLE, SCHEMA_GRADES, GradeMapping, GradeResult, GradeRule, map_grade
 from .parser import TERM_ORDER, CourseRow, DegreeReport, Term, compose_title, parse_report, parse_report_text
-from .plan import ImportPlan, PlanEntry, course_key, plan_import, to_user_courses
 from .report_text import ReportText, TextLine, read_report
 
 __all__ = [
@@ -34,11 +32,9 @@ __all__ = [
     "GradeResult",
     "GradeRule",
     "ImageOnlyPdfError",
-    "ImportPlan",
     "NoCourseHistoryError",
     "NotADegreeReportError",
     "NotAPdfError",
-    "PlanEntry",
     "ReportText",
     "SCHEMA_GRADES",
     "TERM_ORDER",
@@ -46,11 +42,8 @@ __all__ = [
     "TextLine",
     "UnreadableFileError",
     "compose_title",
-    "course_key",
     "map_grade",
     "parse_report",
     "parse_report_text",
-    "plan_import",
     "read_report",
-    "to_user_courses",
 ]

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from .admin_key import (
     ADMIN_KEY_FILE,
@@ -47,16 +46,6 @@ def build_verifier(
     return TokenVerifier(
         providers, http_timeout=http_timeout, leeway=leeway, min_refresh_interval=min_refresh_interval
     )
-
-
-def __getattr__(name: str) -> Any:
-    """`state_dir_for` lives in albertplus_cli.project; audit/importer.py imports it from here until it is
-    deleted (remove this function then)."""
-    if name == "state_dir_for":
-        from albertplus_cli.project import state_dir_for
-
-        return state_dir_for
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

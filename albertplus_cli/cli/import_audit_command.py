@@ -1,8 +1,9 @@
 """`albertplus import-audit`: a student's NYU Degree Progress Report (PDF or text) into `userCourses`.
 
-The parser (`albertplus_cli.audit`) reads the report; `albertplus_cli.audit.importer` writes it with
-`userCourses:importUserCourses`' rules in one transaction of the project's SQLite file, which a running
-`albertplus dev` picks up from the commit log (its subscribed clients see the rows within a second).
+The parser (`albertplus_cli.audit`) reads the report; `import_audit_run` runs the app's own
+`userCourses:importUserCourses` on it, as admin acting as the user, in one transaction of the project's
+database (rolled back under `--dry-run`), which a running `albertplus dev` picks up from the commit log (its
+subscribed clients see the rows within a second).
 
 Choices made here:
 
@@ -16,6 +17,9 @@ Choices made here:
 * `startingDate` is set only when the user has a `students` row; otherwise the courses are still imported
   and the terminal says the starting date was not set (the web app skips `updateCurrentStudent` too).
 * Bad input gets one line on stderr and exit 1 before the database is opened: nothing is written.
+* `--json` carries what a script needs to check the import: each course's `gradeRaw` (the grade as the
+  report prints it, null when it prints none), the `term` and `year` of each grade mapping's course (a
+  course taken twice is otherwise ambiguous) and a `dryRun` flag.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import typer
 from rich.console import Console
@@ -32,22 +36,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from albertplus_cli.audit import (
-    AuditError,
-    CourseRow,
-    DegreeReport,
-    GradeMapping,
-    ImportPlan,
-    PlanEntry,
-    map_grade,
-    parse_report,
-    to_user_courses,
-)
+from albertplus_cli.audit import AuditError, CourseRow, DegreeReport, map_grade, parse_report
 from albertplus_cli.cli.common import PROJECT_OPTION, project_root
+from albertplus_cli.cli.import_audit_run import Action, ImportResult, import_into_project, to_user_courses
 from albertplus_cli.cli.main import app
-
-if TYPE_CHECKING:
-    from albertplus_cli.audit.importer import ImportResult
 
 #: Display order of terms inside a calendar year: j-term is January, so it comes first.
 DISPLAY_TERM_ORDER: Final[dict[str, int]] = {"j-term": 0, "spring": 1, "summer": 2, "fall": 3}
@@ -58,11 +50,12 @@ _PLAN_STYLES: Final[dict[str, str]] = {"insert": "green", "update": "yellow", "d
 IMPORT_AUDIT_HELP = """Import an NYU Degree Progress Report's Course History into a user's courses.
 
 FILE is the report as a PDF (as NYU Albert exports it) or as text (copied from a PDF viewer, or the text
-pdf.js extracts); `-` reads it from stdin. The courses are written to `userCourses` with the rules of
-AlbertPlus' `userCourses:importUserCourses`: a course already there for the same code, year and term is a
-duplicate, unless it has no grade yet and the report gives one (then its grade is filled in). When the
-report names a starting term and the user has a student profile, its `startingDate` is set. Everything is
-written in one transaction, and a running `albertplus dev` shows the new courses to its clients at once.
+pdf.js extracts); `-` reads it from stdin. The courses go through the project's own
+`userCourses:importUserCourses`, run as admin acting as the user: in AlbertPlus a course already there for
+the same code, year and term is a duplicate, unless it has no grade yet and the report gives one (then its
+grade is filled in). When the report names a starting term and the user has a student profile, its
+`startingDate` is set with `students:updateCurrentStudent`. Everything is one transaction (--dry-run runs it
+and rolls it back), and a running `albertplus dev` shows the new courses to its clients at once.
 
 Grades outside the app's list (INC, CR, TR, NR, ...) are mapped as listed in the output, never silently.
 Terms are listed in calendar order: j-term (the January term, "2024 Win") before spring, summer and fall.
@@ -114,35 +107,40 @@ def _grade_cell(row: CourseRow) -> Text:
     return Text.assemble(row.grade, (f" -> {became}", "yellow"))
 
 
-def _plan_cell(entry: PlanEntry) -> Text:
-    label = _PLAN_LABELS[entry.action]
-    if entry.action == "duplicate" and entry.existing_id is None:
-        label += " (twice in report)"
-    elif entry.action == "update" and entry.existing_id is None:
-        label += " (row above)"
-    return Text(label, style=_PLAN_STYLES[entry.action])
+def _plan_cell(action: Action, repeated: bool) -> Text:
+    label = _PLAN_LABELS[action]
+    if repeated:
+        label += " (again in report)"
+    return Text(label, style=_PLAN_STYLES[action])
 
 
-def _courses_table(rows: Sequence[CourseRow], plan: ImportPlan) -> Table:
-    """The parsed courses grouped by term (calendar order), one section per term, with the plan per row."""
+def _courses_table(rows: Sequence[CourseRow], actions: Sequence[Action]) -> Table:
+    """The parsed courses grouped by term (calendar order), one section per term, with the outcome per row."""
     table = Table(title=f"Course History: {len(rows)} courses", title_justify="left", expand=False)
     table.add_column("Term", no_wrap=True)
     table.add_column("Course", no_wrap=True)
     table.add_column("Title")
     table.add_column("Grade", no_wrap=True)
     table.add_column("Plan", no_wrap=True)
-    indexed = list(zip(rows, plan.entries, strict=True))
+    indexed = list(zip(rows, actions, strict=True))
     order = sorted(range(len(indexed)),
                    key=lambda i: (indexed[i][0].term.year, DISPLAY_TERM_ORDER[indexed[i][0].term.term], i))
+    seen: set[tuple[str, int, str]] = set()
+    repeated = []  # a row whose course, year and term an earlier row of the report already had
+    for row in rows:
+        key = (row.course_code, row.term.year, row.term.term)
+        repeated.append(key in seen)
+        seen.add(key)
     previous: tuple[int, str] | None = None
     for i in order:
-        row, entry = indexed[i]
-        key = (row.term.year, row.term.term)
-        if previous is not None and key != previous:
+        row, action = indexed[i]
+        term = (row.term.year, row.term.term)
+        if previous is not None and term != previous:
             table.add_section()
-        term_cell = Text(_term_label(*key), style="bold") if key != previous else Text("")
-        previous = key
-        table.add_row(term_cell, Text(row.course_code), Text(row.title), _grade_cell(row), _plan_cell(entry))
+        term_cell = Text(_term_label(*term), style="bold") if term != previous else Text("")
+        previous = term
+        table.add_row(term_cell, Text(row.course_code), Text(row.title), _grade_cell(row),
+                      _plan_cell(action, repeated[i]))
     return table
 
 
@@ -194,7 +192,7 @@ def _print_human(source: str, report: DegreeReport, result: ImportResult, user: 
     out.print(Text(f"Importing for user {user}"), soft_wrap=True)
     out.print()
     if report.rows:
-        out.print(_courses_table(report.rows, result.plan))
+        out.print(_courses_table(report.rows, result.actions))
     else:
         out.print(Text("The Course History has no course rows.", style="yellow"))
     mappings = _mappings_table(report.rows)
@@ -213,17 +211,28 @@ def _print_human(source: str, report: DegreeReport, result: ImportResult, user: 
     out.print(Text(_counts_line(result.counts(), result.dry_run), style="bold"), soft_wrap=True)
 
 
-def audit_json(report: DegreeReport, courses: list[dict[str, Any]], mappings: list[GradeMapping],
-               counts: dict[str, int]) -> dict[str, Any]:
-    """CONTRACT §3's object, keys in its order."""
+def audit_json(report: DegreeReport, courses: Sequence[dict[str, Any]], result: ImportResult) -> dict[str, Any]:
+    """CONTRACT §3's object, keys in its order, then `dryRun`.
+
+    `courses` are the mutation's arguments, in report order, each with the report's own `gradeRaw`; every
+    grade that needed a mapping (TR and CR imported as `p` too) is listed with its course's term and year.
+    """
     start = report.starting_term
+    mappings = []
+    for row in report.rows:
+        mapping = map_grade(row.grade, row.course_code).mapping
+        if mapping is not None:
+            mappings.append({**mapping.to_json(), "term": row.term.term, "year": row.term.year})
+    counts = result.counts()
     return {
         "startingTerm": None if start is None else {"year": start.year, "term": start.term},
-        "courses": courses,
-        "gradeMappings": [mapping.to_json() for mapping in mappings],
+        "courses": [{**course, "gradeRaw": row.grade or None}
+                    for course, row in zip(courses, report.rows, strict=True)],
+        "gradeMappings": mappings,
         "inserted": counts["inserted"],
         "updated": counts["updated"],
         "duplicates": counts["duplicates"],
+        "dryRun": result.dry_run,
     }
 
 
@@ -235,7 +244,8 @@ def import_audit_command(
     as_json: bool = typer.Option(False, "--json", help="Print only the result as one JSON object."),
     project_dir: Path = PROJECT_OPTION,
 ) -> None:
-    from albertplus_cli.audit.importer import ImportTargetError, import_into_project
+    from albertplus_cli.database import SchemaValidationError
+    from albertplus_cli.functions.loader import ProjectLoadError
 
     if not user.strip():
         raise typer.BadParameter("must not be empty", param_hint="--user")
@@ -245,18 +255,31 @@ def import_audit_command(
         report = parse_report(source, name=label)
     except AuditError as err:
         raise _fail(str(err)) from None
-    courses, mappings = to_user_courses(report)
+    courses = to_user_courses(report)
     try:
         result = import_into_project(root, user, courses, report.starting_term, dry_run=dry_run)
-    except ImportTargetError as err:
-        raise _fail(str(err)) from None
+    except (ProjectLoadError, SchemaValidationError) as err:
+        raise _fail(f"the project failed to load: {_first_line(err)}") from None
     except Exception as err:  # noqa: BLE001 - the transaction rolled back; say why on one line
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise _fail(f"the import failed and nothing was written: {first}") from None
+        raise _fail(f"the import failed and nothing was written: {_first_line(err)}") from None
 
+    for line in result.log_lines:  # the functions' own log lines, as `albertplus run` shows them
+        _stderr().print(Text(line), soft_wrap=True)
     if as_json:
         for warning in report.warnings:
             _stderr().print(Text(f"warning: {warning}"), soft_wrap=True)
-        typer.echo(json.dumps(audit_json(report, courses, mappings, result.counts()), indent=2))
+        typer.echo(json.dumps(audit_json(report, courses, result), indent=2))
         return
     _print_human(label, report, result, user)
+
+
+def _first_line(err: BaseException) -> str:
+    """An error's first line; a function's `ConvexError` shows its data (as JSON when it is not text)."""
+    from albertplus_cli.functions.errors import ConvexError
+    from albertplus_cli.values.json_formats import encode
+
+    text = str(err)
+    if isinstance(err, ConvexError) and not isinstance(err.data, str):
+        text = json.dumps(encode(err.data, "json"))
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(err).__name__

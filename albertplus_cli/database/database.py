@@ -48,6 +48,14 @@ class WriteResult(Generic[T]):
     tx: Transaction
 
 
+class _RolledBack(Exception):
+    """Carries a rehearsal's result out of its transaction, whose savepoint the writer then rolls back."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__("rolled back")
+        self.value = value
+
+
 @dataclass
 class _Job:
     fn: Callable[[Transaction], Any]
@@ -171,6 +179,25 @@ class Database:
 
     def write(self, fn: Callable[[Transaction], T]) -> WriteResult[T]:
         return self.submit(fn).result()
+
+    def rehearse(
+        self, fn: Callable[[Transaction], T],
+        deadline_factory: Callable[[], Callable[[], None] | None] | None = None,
+    ) -> T:
+        """Run `fn` as a mutation on the writer thread, then roll it back: what it would do, nothing written.
+
+        `fn` sees what a mutation sees (the latest data, its own writes, schema checks and limits); its
+        savepoint is then rolled back as a failing mutation's is, so nothing is committed, nothing reaches the
+        commit log and no subscriber re-runs. Errors raised by `fn` propagate unchanged.
+        """
+        def run(tx: Transaction) -> T:
+            raise _RolledBack(fn(tx))
+
+        try:
+            self.submit(run, deadline_factory).result()
+        except _RolledBack as rolled_back:
+            return rolled_back.value
+        raise AssertionError("a rehearsal always rolls back")  # pragma: no cover - run() never returns
 
     def push_schema(self, schema: SchemaDefinition | None, progress: Progress | None = None) -> SchemaChange:
         """Apply a schema on the writer thread; raises SchemaValidationError and changes nothing on failure."""

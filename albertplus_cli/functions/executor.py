@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -42,6 +42,8 @@ ACTION_TIMEOUT = float(os.environ.get("ALBERTPLUS_ACTION_TIMEOUT", "600"))
 
 ExecutionListener = Callable[[Outcome], None]
 log = logging.getLogger("albertplus.executor")
+FunctionCaller = Callable[[str, str, Mapping[str, Any] | None], Any]  # call(kind, path, args) -> value
+T = TypeVar("T")
 
 
 class UserFacingError(Exception):
@@ -349,6 +351,42 @@ class Executor:
             return inner.value
 
         return run
+
+    # -- several calls in one transaction ----------------------------------------------------------
+
+    def run_in_transaction(self, body: Callable[[FunctionCaller], T], identity: Identity, *,
+                           rollback: bool = False) -> tuple[T, list[str]]:
+        """Run `body` in ONE mutation transaction and return its result with the log lines of the calls.
+
+        `body(call)` calls the project's functions as `identity` with `call(kind, path, args)` (kind "query"
+        or "mutation"; internal functions too), each validated as any call is, all seeing each other's
+        writes. The transaction commits when `body` returns, under `rollback` it is undone instead (a dry run
+        that still answers), and it writes nothing when `body` raises: its errors propagate as raised
+        (ConvexError, UserFacingError, FunctionNotFound, DatabaseError). For commands that change app data
+        with the app's own functions (`import-audit`).
+        """
+        logs: list[str] = []
+        limit: deadlines.Deadline | None = None  # started by the writer just before `run`, on its own thread
+
+        def deadline_factory() -> Callable[[], None]:
+            nonlocal limit
+            limit = deadlines.start(MUTATION_TIMEOUT, "Mutation transaction")
+            return limit
+
+        def run(tx: Transaction) -> T:
+            try:
+                with capture() as collector:
+                    try:
+                        return body(self._nested_runner(tx, identity, True))
+                    finally:
+                        logs.extend(collector.flush())
+            finally:
+                if limit is not None:  # before the writer moves on: a late watchdog must not hit the next job
+                    deadlines.release(limit)
+
+        if rollback:
+            return self.db.rehearse(run, deadline_factory), logs
+        return self.db.submit(run, deadline_factory).result().value, logs
 
     # -- any kind ----------------------------------------------------------------------------------
 
