@@ -417,10 +417,14 @@ async def test_keys_digits_stay_in_inputs_t_jumps_to_tables_and_functions_filter
         await wait_for(pilot, lambda: len(functions.functions) == 49, what="the 49 functions")
         await pilot.press("slash")
         assert isinstance(app.focused, Input) and app.focused.id == "fn-filter"
+        assert app.focused.placeholder == "/ filter 49 functions"
+        await type_text(pilot, "zzz")
+        tree = app.query_one("#fn-tree", Tree)
+        assert [str(node.label) for node in tree.root.children] == ["no function matches 'zzz'"]
+        await pilot.press("ctrl+u")
         await type_text(pilot, "ByCourse")
         shown = functions.shown_paths()
         assert 0 < len(shown) < 49 and all("bycourse" in path.lower() for path in shown)
-        tree = app.query_one("#fn-tree", Tree)
         leaves = [leaf.data["path"] for module in tree.root.children for leaf in module.children]
         assert leaves == shown
         await pilot.press("enter")  # opens the first match, ready for its arguments

@@ -5,8 +5,9 @@ re-runs it only when a write lands in the page's index range, and pushes the new
 of cursors, so `p` goes back exactly; nothing here ever loads more than one page.
 
 With a filter and no index picked, the server picks the index; the index picker then shows the one it used,
-as the status line does. A filter that does not parse, or names a field the table's schema lacks, is shown
-under the filter box and nothing is queried.
+as the status line does. Picking another index (or `s`) reads with that one until the next filter. A filter
+that does not parse, or names a field the table's schema lacks, is shown under the filter box and nothing is
+queried.
 """
 
 from __future__ import annotations
@@ -372,10 +373,8 @@ class DataView(DashboardView):
     @on(Select.Changed, "#data-index")
     def _index_changed(self, event: Select.Changed) -> None:
         """Only a person picking changes this (programmatic updates are prevented): read with that index."""
-        value = str(event.value) if event.value is not Select.NULL else DEFAULT_INDEX
-        if value != self.used_index or self.index is None:
-            self.index = value
-            self._restart()
+        self.index = str(event.value) if event.value is not Select.NULL else DEFAULT_INDEX
+        self._restart()
 
     @on(Button.Pressed, "#data-order")
     def _order_pressed(self) -> None:

@@ -176,6 +176,9 @@ class FunctionsView(DashboardView):
             if fn["visibility"] == "internal":
                 label.append(" internal", style="dim italic")
             node.add_leaf(label, data=fn)
+        if self.functions and not shown:
+            tree.root.add_leaf(Text(f"no function matches {self.name_filter!r}", style="yellow"))
+        self.query_one("#fn-filter", Input).placeholder = f"/ filter {len(self.functions)} functions"
         if cursor_path is not None:
             for node in tree.root.children:
                 for leaf in node.children:
