@@ -52,9 +52,12 @@ def column_width(name: str, validator: Any) -> int:
 
 
 class DataView(DashboardView):
-    """The view's state lives in reactive attributes; their watchers redraw the status line, the filter error
-    and the order button, so no handler has to remember to."""
+    """The view's state lives in reactive attributes; their watchers redraw the table list, the grid, the status
+    line, the filter error and the order button, so no handler has to remember to."""
 
+    tables: var[list[dict[str, Any]]] = var(list, init=False, always_update=True)
+    schema: var[dict[str, dict[str, Any]]] = var(dict, init=False, always_update=True)
+    page: var[list[dict[str, Any]]] = var(list, init=False, always_update=True)
     order = var("desc", init=False)
     fetching = var(False, init=False)
     page_error: var[str | None] = var(None, init=False)
@@ -75,13 +78,10 @@ class DataView(DashboardView):
     def __init__(self, *, page_size: int = PAGE_SIZE, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.page_size = page_size
-        self.tables: list[dict[str, Any]] = []
-        self.schema: dict[str, dict[str, Any]] = {}
         self.table: str | None = None
         self.filter = ParsedFilter()
         self.index: str | None = None  # None: the server picks (by_creation_time, or the filter's best index)
         self.cursors: list[str | None] = [None]
-        self.page: list[dict[str, Any]] = []
         self.page_info: dict[str, Any] = {}
         self.updates = 0
         self._columns: list[tuple[str, int]] = []
@@ -125,9 +125,11 @@ class DataView(DashboardView):
             self._status(Text(short_error(result.error), style="red"))
             return
         self.tables = [t for t in result.value if isinstance(t, dict)]
+
+    def watch_tables(self, tables: list[dict[str, Any]]) -> None:
         table_list = self.query_one("#tables", TableList)
-        table_list.show_tables(self.tables)
-        names = [t["name"] for t in self.tables]
+        table_list.show_tables(tables)
+        names = [t["name"] for t in tables]
         if self.table in names and table_list.highlighted != names.index(self.table):
             table_list.highlighted = names.index(self.table)
         elif table_list.highlighted is None and names:
@@ -141,6 +143,8 @@ class DataView(DashboardView):
         if not result.ok:
             return
         self.schema = {t["name"]: t for t in result.value.get("tables", [])}
+
+    def watch_schema(self) -> None:
         self._refresh_index_options()
         if self.page:
             self._render_page()
@@ -153,9 +157,8 @@ class DataView(DashboardView):
             self.fetching = False
             return
         self.page_error = None
-        self.page = list(result.value.get("page", []))
         self.page_info = {k: val for k, val in result.value.items() if k != "page"}
-        self._render_page()
+        self.page = list(result.value.get("page", []))
         self.used_index = str(self.page_info.get("index") or DEFAULT_INDEX)
         self.fetching = False
         if self._open_when_loaded:
@@ -187,6 +190,9 @@ class DataView(DashboardView):
         if name == "_creationTime":
             return Text(self.fmt.creation_time(value))
         return Text(self.fmt.cell(value, width))
+
+    def watch_page(self) -> None:
+        self._render_page()
 
     def _render_page(self) -> None:
         """Column widths are fixed when a table's columns are laid out (fitted to that first page), and rows are
@@ -278,7 +284,7 @@ class DataView(DashboardView):
         self.filter_error = None
         self.index = None
         self.cursors = [None]
-        self.page = []
+        self.set_reactive(DataView.page, [])  # no redraw: the columns are fitted to the table's first page
         self.page_info = {}
         self._columns = []
         self.query_one("#data-filter", Input).value = ""
