@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
-from textual.widgets._tree import TreeNode
+from textual.widgets.tree import TreeNode
 
 from albertplus_cli.dashboard.client import short_error
 from albertplus_cli.dashboard.formatting import object_fields, union_branches, validator_text

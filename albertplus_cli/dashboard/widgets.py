@@ -9,8 +9,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widgets import OptionList, Tree
-from textual.widgets._tree import TreeDataType, TreeNode
 from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeDataType, TreeNode
 
 
 def fit(text: Text, width: int) -> Text:
