@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Static, TextArea, Tree
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea, Tree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -23,10 +23,12 @@ from server_process import REPO, DevServer, copy_project, free_port  # noqa: E40
 from albertplus_cli.dashboard import DashboardApp  # noqa: E402
 from albertplus_cli.dashboard.data_view import DataView  # noqa: E402
 from albertplus_cli.dashboard.functions_view import FunctionsView  # noqa: E402
+from albertplus_cli.dashboard.health_view import HealthView  # noqa: E402
 from albertplus_cli.dashboard.logs_view import LogsView  # noqa: E402
 from albertplus_cli.dashboard.screens import DocumentScreen, EditDocumentScreen  # noqa: E402
 
 TANDON = "Tandon School of Engineering"
+MESSAGES = REPO / "tests" / "projects" / "messages"
 pytestmark = pytest.mark.anyio
 
 
@@ -327,3 +329,186 @@ async def test_run_an_internal_mutation_with_raw_json_arguments(server: DevServe
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: view.result_error, what="the argument error")
         assert "key" in view.result_error
+
+
+def shown_lines(widget: Any) -> list[str]:
+    """The text a widget shows on screen, line by line (what a person reads, cut where the screen cuts)."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+def tree_labels(node: Any) -> list[str]:
+    labels = []
+    for child in node.children:
+        labels.append(str(child.label))
+        labels.extend(tree_labels(child))
+    return labels
+
+
+async def test_names_show_whole_or_end_in_an_ellipsis_and_the_sidebars_follow_the_terminal(
+        server: DevServer) -> None:
+    app = make_app(server)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await open_table(pilot, app, "appConfigs")
+        tables = app.query_one("#tables", OptionList)
+        await pilot.pause(0.2)
+        wide = shown_lines(tables)
+        for table in view.tables:
+            assert any(line.startswith(table["name"] + " ") for line in wide), (table["name"], wide)
+        wide_width = app.query_one("#tables-pane").size.width
+
+        await pilot.press("2")
+        functions = app.query_one(FunctionsView)
+        await wait_for(pilot, lambda: "courseOfferings:getCourseOfferingsByCourseCodes" in functions.functions)
+        tree = app.query_one("#fn-tree", Tree)
+        await pilot.press("slash")
+        await type_text(pilot, "courseOfferings:get")  # the module's queries, all on screen at both sizes
+        await pilot.pause(0.2)
+        assert any(line.endswith("getCourseOfferingsByCourseCodes") for line in shown_lines(tree))
+        tree_width = tree.size.width
+
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: tree.size.width < tree_width, what="the functions list to narrow")
+        await pilot.pause(0.2)
+        narrow_tree = shown_lines(tree)
+        assert any("getCourseOfferingsBy" in line and line.endswith("…") for line in narrow_tree), narrow_tree
+        assert all(len(line) <= tree.size.width for line in narrow_tree)
+
+        await pilot.press("escape", "1")
+        await wait_for(pilot, lambda: app.query_one("#tables-pane").size.width < wide_width,
+                       what="the table list to narrow")
+        await pilot.pause(0.2)
+        narrow = shown_lines(tables)
+        long_name = next(line for line in narrow if line.startswith("userCourseOffer"))
+        assert "…" in long_name and long_name.endswith("5")  # cut with a mark, the count still shown
+        assert any(line.startswith("courses ") for line in narrow)  # short names stay whole
+
+
+async def test_schema_view_shows_every_branch_of_a_union_table(server: DevServer) -> None:
+    app = make_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.ever_connected, what="the server")
+        await pilot.press("4")
+        health = app.query_one(HealthView)
+        await wait_for(pilot, lambda: health.schema, what="the schema")
+        tree = app.query_one("#schema-tree", Tree)
+        nodes = {str(node.label): node for node in tree.root.children}
+        for table, extra in (("requirements", "courseLevels"), ("prerequisites", "creditsRequired")):
+            labels = tree_labels(nodes[table])
+            for kind in ("required", "alternative", "options"):
+                assert any(f'type: "{kind}"' in label for label in labels), (table, kind, labels)
+            assert sum("branch" in label for label in labels) == 3
+            options = next(node for node in nodes[table].children if 'type: "options"' in str(node.label))
+            assert any(label.startswith(extra) for label in tree_labels(options))
+            assert any(label.startswith("courses: array<string>") for label in labels)
+
+
+async def test_keys_digits_stay_in_inputs_t_jumps_to_tables_and_functions_filter_with_slash(
+        server: DevServer) -> None:
+    app = make_app(server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_table(pilot, app, "courses")
+        tabs = app.query_one("#tabs")
+        await pilot.press("slash", "2", "3")  # digits typed in the filter are text, not tab switches
+        assert app.query_one("#data-filter", Input).value == "23" and tabs.active == "data"  # type: ignore[attr-defined]
+        await pilot.press("escape", "2")
+        assert tabs.active == "functions"  # type: ignore[attr-defined]
+
+        functions = app.query_one(FunctionsView)
+        await wait_for(pilot, lambda: len(functions.functions) == 49, what="the 49 functions")
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input) and app.focused.id == "fn-filter"
+        assert app.focused.placeholder == "/ filter 49 functions"
+        await type_text(pilot, "zzz")
+        tree = app.query_one("#fn-tree", Tree)
+        assert [str(node.label) for node in tree.root.children] == ["no function matches 'zzz'"]
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "ByCourse")
+        shown = functions.shown_paths()
+        assert 0 < len(shown) < 49 and all("bycourse" in path.lower() for path in shown)
+        leaves = [leaf.data["path"] for module in tree.root.children for leaf in module.children]
+        assert leaves == shown
+        await pilot.press("enter")  # opens the first match, ready for its arguments
+        await wait_for(pilot, lambda: functions.selected and functions.selected["path"] == shown[0])
+        assert isinstance(app.focused, Input) and (app.focused.id or "").startswith("arg-")
+
+        # From the list, Tab reaches the first argument field (nothing invisible in between).
+        tree.focus()
+        await pilot.press("tab")
+        assert isinstance(app.focused, Input) and (app.focused.id or "").startswith("arg-")
+
+        await pilot.press("escape", "t")  # `t`: the table list, from any tab
+        assert tabs.active == "data" and app.focused is app.query_one("#tables")  # type: ignore[attr-defined]
+
+        # Ctrl+C quits, even from an input.
+        await pilot.press("slash", "ctrl+c")
+    assert app.return_code == 0
+
+
+async def test_enter_after_a_filter_opens_the_first_matching_document(server: DevServer) -> None:
+    app = make_app(server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = await open_table(pilot, app, "courses")
+        target = view.page[7]["code"]  # not the first row before filtering
+        await pilot.press("slash")
+        await type_text(pilot, f"code = {target}")
+        await pilot.press("enter", "enter")  # at once: the filtered page has not arrived yet
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DocumentScreen) and app.screen.document
+                                and app.screen, what="the document view")
+        assert screen.document["code"] == target
+
+
+async def test_filter_errors_show_under_the_box_and_the_index_picker_agrees(server: DevServer) -> None:
+    app = make_app(server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = await open_table(pilot, app, "courses")
+        error = app.query_one("#data-filter-error", Static)
+        ids = [d["_id"] for d in view.page]
+
+        await pilot.press("slash")
+        await type_text(pilot, "credits >> 4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: error.display, what="the parse error")
+        assert "'>>' is not an operator" in str(error.render())
+        assert view.filter.empty and [d["_id"] for d in view.page] == ids  # nothing queried
+
+        await pilot.press("ctrl+u")
+        assert not error.display  # editing clears the old error
+        await type_text(pilot, "credit >= 4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: error.display, what="the unknown field error")
+        assert "no field 'credit'" in str(error.render()) and "credits" in str(error.render())
+        assert view.filter.empty
+
+        await pilot.press("ctrl+u")
+        await type_text(pilot, f"school = {TANDON}")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: view.page_info.get("index") == "by_school_level" and not view.fetching,
+                       what="the filtered page")
+        select = app.query_one("#data-index", Select)
+        status = str(app.query_one("#data-status", Static).render())
+        assert select.value == "by_school_level" and "by_school_level" in status and not error.display
+
+        select.value = "by_course_code"  # the person picks another index
+        await wait_for(pilot, lambda: view.page_info.get("index") == "by_course_code" and not view.fetching,
+                       what="the page read by_course_code")
+        status = str(app.query_one("#data-status", Static).render())
+        assert select.value == "by_course_code" and "by_course_code" in status
+        assert view.page and all(d["school"] == TANDON for d in view.page)
+
+
+async def test_health_shows_the_port_and_pushes_in_plain_units(tmp_path: Path) -> None:
+    project = copy_project(MESSAGES, tmp_path / "messages")
+    with DevServer(project, watch=True, quiet=True) as dev:
+        app = DashboardApp(dev.url, dev.admin_key, health_poll=0.3)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.ever_connected, what="the server")
+            await pilot.press("4")
+            health = app.query_one(HealthView).query_one("#health", Static)
+            await wait_for(pilot, lambda: "none since the server started" in str(health.render()))
+            assert f"127.0.0.1:{dev.port}" in str(health.render())
+            source = project / "functions" / "messages.py"
+            source.write_text(source.read_text() + "\n\n@query(args={})\ndef ping(ctx, args):\n    return 1\n")
+            text = await wait_for(pilot, lambda: "applied in" in str(health.render()) and str(health.render()),
+                                  timeout=30, what="the push in the health pane")
+            assert "1 change, applied in " in text and " ms\n" in text and " s ago" in text
+            assert "uptime" in text and (" s\n" in text or " min " in text)

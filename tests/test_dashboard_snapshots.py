@@ -1,4 +1,5 @@
-"""Snapshot tests (pytest-textual-snapshot) of each dashboard tab at 80x24, on a fixed messages data set.
+"""Snapshot tests (pytest-textual-snapshot) of each dashboard tab at 80x24, on a fixed messages data set, and
+of a filter error shown under the filter box.
 
 The app runs with `mask=True`, which prints placeholders for what changes between runs (ids, clock times,
 durations, the port, counters). Update the SVGs after an intended change with `--snapshot-update`, and look
@@ -103,6 +104,17 @@ def test_schema_and_health_tab(server: DevServer, snap_compare: Any) -> None:
         await pilot.press("4")
         view = app.query_one(HealthView)
         await wait_for(pilot, lambda: view.schema and view.stats, what="schema and stats")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app_for(server), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_data_tab_filter_error(server: DevServer, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        view = pilot.app.query_one(DataView)
+        await wait_for(pilot, lambda: len(view.page) == 4 and view.schema, what="the messages page")
+        await pilot.press("slash", *"likes >> 1", "enter")
+        await wait_for(pilot, lambda: view.filter_error, what="the filter error")
         await pilot.pause(0.2)
 
     assert snap_compare(app_for(server), terminal_size=(80, 24), run_before=run_before)

@@ -16,7 +16,7 @@ from server_process import REPO, copy_project  # noqa: E402
 
 from albertplus_cli.auth import ADMIN, ANONYMOUS, Identity  # noqa: E402
 from albertplus_cli.dashboard.client import resolve_target, short_error  # noqa: E402
-from albertplus_cli.dashboard.filters import FilterSyntaxError, parse_filter  # noqa: E402
+from albertplus_cli.dashboard.filters import FilterSyntaxError, check_fields, parse_filter  # noqa: E402
 from albertplus_cli.dashboard.formatting import Formatter, id_references, object_fields, sample_value, validator_text  # noqa: E402,E501
 from albertplus_cli.database import DatabaseWriter  # noqa: E402
 from albertplus_cli.engine import Engine  # noqa: E402
@@ -188,6 +188,13 @@ def test_filter_bar() -> None:
         parse_filter('title = "unclosed')
     with pytest.raises(FilterSyntaxError):
         parse_filter("credits >= ")
+    for typo in ("credits >> 4", "credits => 4", "credits =< 4"):
+        with pytest.raises(FilterSyntaxError, match="is not an operator"):
+            parse_filter(typo)
+    check_fields(parse_filter("credits >= 4, _id = x, meta.a = 1"), {"credits", "meta", "_id"})
+    check_fields(parse_filter("anything = 1"), None)  # schemaless: no check
+    with pytest.raises(FilterSyntaxError, match="no field 'credit'"):
+        check_fields(parse_filter("credit >= 4"), {"credits"})
 
 
 def test_formatting_masks_and_summarises() -> None:
@@ -204,6 +211,9 @@ def test_formatting_masks_and_summarises() -> None:
     text = masked.document_json([{"_id": real_id, "_creationTime": 1234.5, "ref": real_id}])
     assert real_id not in text and "1234.5" not in text and '"<id>"' in text
     assert masked.url("http://127.0.0.1:4567") == "http://127.0.0.1:PORT" and masked.clock(0) == "--:--:--.---"
+    assert fmt.url("http://localhost") == "http://localhost:80" and fmt.url("http://127.0.0.1:3210/") == \
+        "http://127.0.0.1:3210"
+    assert fmt.duration(26.6) == "26.6 ms" and fmt.uptime(1596) == "26 min 36 s" and fmt.uptime(7300) == "2 h 01 min"
     assert id_references({"_id": real_id, "user": real_id, "list": [real_id]}) == [("user", real_id),
                                                                                   ("list[0]", real_id)]
     union = {"type": "union", "value": [{"type": "literal", "value": "a"}, {"type": "literal", "value": "b"}]}

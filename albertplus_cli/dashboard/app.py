@@ -3,6 +3,10 @@
 Four tabs (1 Data, 2 Functions, 3 Logs, 4 Schema & health). The app checks the server's health every few
 seconds; until the first answer it shows how to start a server, and the views subscribe once it answers. All
 network work is async in Textual's event loop (websockets, httpx), so no frame waits on the server.
+
+Keys follow the Convex dashboard where it has one, and a terminal where it does not: 1-4 switch tabs and `t`
+jumps to the table list (outside inputs: there every printable key is text), `/` filters the current tab,
+Esc leaves an input, Ctrl+C (or q) quits as `npx convex dev` does.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.reactive import var
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from albertplus_cli.dashboard.client import AdminKeyRejected, DashboardClient, ServerUnavailable
@@ -36,11 +41,18 @@ class DashboardApp(App[None]):
         Binding("2", "tab('functions')", "Functions", show=False),
         Binding("3", "tab('logs')", "Logs", show=False),
         Binding("4", "tab('health')", "Health", show=False),
+        Binding("t", "tables", "Tables", show=False),
         Binding("slash", "focus_filter", "Filter"),
         Binding("question_mark", "help", "Keys"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", show=False),
+        Binding("ctrl+c", "quit", "Quit", priority=True),
         Binding("escape", "leave_input", "Leave input", show=False),
     ]
+
+    # What the top bar and the health pane show; their watchers redraw them.
+    server_up: var[bool | None] = var(None, init=False)
+    sync_status = var("connecting", init=False)
+    stats: var[dict[str, Any] | None] = var(None, init=False, always_update=True)
 
     def __init__(self, url: str, admin_key: str | None, *, mask: bool = False, log_poll: float = 0.5,
                  health_poll: float = 2.0, page_size: int = 50) -> None:
@@ -52,10 +64,7 @@ class DashboardApp(App[None]):
         self.health_poll = health_poll
         self.log_poll = log_poll
         self.page_size = page_size
-        self.server_up: bool | None = None
         self.ever_connected = False
-        self.sync_status = "connecting"
-        self.stats: dict[str, Any] | None = None
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -115,8 +124,6 @@ class DashboardApp(App[None]):
         except Exception as e:  # noqa: BLE001 - any odd answer is shown, never a crash
             self._server_down(f"Unexpected answer from {self.fmt.url(self.url)}: {e}")
             return
-        self.stats = stats
-        self.server_up = True
         self.problem = None
         if not self.ever_connected:
             self.ever_connected = True
@@ -129,11 +136,10 @@ class DashboardApp(App[None]):
             self.query_one("#data-view #tables").focus()
         else:
             self.query_one("#offline").display = False
-        self.query_one(HealthView).show_stats(stats)
-        self._render_topbar()
+        self.server_up = True
+        self.stats = stats
 
     def _server_down(self, message: str) -> None:
-        self.server_up = False
         self.problem = message
         if self.ever_connected:
             # Keep the last data on screen; a banner says it is stale. The sync socket reconnects by itself.
@@ -141,9 +147,19 @@ class DashboardApp(App[None]):
             offline.update(Text("Server unreachable, showing the last data; retrying… (albertplus dev)",
                                 style="bold red"))
             offline.display = True
-            self.query_one(HealthView).show_stats(self.stats, "unreachable")
         else:
             self._show_problem(message)
+        self.server_up = False
+
+    def watch_server_up(self, up: bool | None) -> None:
+        self.query_one(HealthView).stale = up is False
+        self._render_topbar()
+
+    def watch_sync_status(self) -> None:
+        self._render_topbar()
+
+    def watch_stats(self, stats: dict[str, Any] | None) -> None:
+        self.query_one(HealthView).stats = stats
         self._render_topbar()
 
     def _show_problem(self, message: str) -> None:
@@ -155,7 +171,6 @@ class DashboardApp(App[None]):
         self.sync_status = status
         if status == "auth" and detail:
             self.notify(detail, severity="error")
-        self._render_topbar()
 
     def _render_topbar(self) -> None:
         text = Text()
@@ -189,6 +204,12 @@ class DashboardApp(App[None]):
                 focus = {"data": "#grid", "functions": "#fn-tree", "logs": "#logs-table",
                          "health": "#schema-tree"}[tab]
                 view.query_one(focus).focus()
+
+    def action_tables(self) -> None:
+        """`t`: the Data tab's table list, from any tab."""
+        if self.ever_connected:
+            self.action_tab("data")
+            self.query_one(DataView).focus_tables()
 
     def action_focus_filter(self) -> None:
         view = self.active_view()

@@ -3,6 +3,11 @@
 Each page is one `_system/frontend/tableData` subscription (index, order, filters, search, cursor): the server
 re-runs it only when a write lands in the page's index range, and pushes the new page. Paging keeps a stack
 of cursors, so `p` goes back exactly; nothing here ever loads more than one page.
+
+With a filter and no index picked, the server picks the index; the index picker then shows the one it used,
+as the status line does. Picking another index (or `s`) reads with that one until the next filter. A filter
+that does not parse, or names a field the table's schema lacks, is shown under the filter box and nothing is
+queried.
 """
 
 from __future__ import annotations
@@ -14,15 +19,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
 
 from albertplus_cli.dashboard.client import short_error
-from albertplus_cli.dashboard.filters import FilterSyntaxError, ParsedFilter, describe, parse_filter
+from albertplus_cli.dashboard.filters import FilterSyntaxError, ParsedFilter, check_fields, describe, parse_filter
 from albertplus_cli.dashboard.formatting import object_fields, sample_value
 from albertplus_cli.dashboard.screens import ConfirmScreen, DocumentScreen, EditDocumentScreen
 from albertplus_cli.dashboard.sync_connection import QueryResult, Subscription
 from albertplus_cli.dashboard.view import DashboardView
+from albertplus_cli.dashboard.widgets import TableList
 
 PAGE_SIZE = 50
 DEFAULT_INDEX = "by_creation_time"
@@ -46,6 +52,18 @@ def column_width(name: str, validator: Any) -> int:
 
 
 class DataView(DashboardView):
+    """The view's state lives in reactive attributes; their watchers redraw the table list, the grid, the status
+    line, the filter error and the order button, so no handler has to remember to."""
+
+    tables: var[list[dict[str, Any]]] = var(list, init=False, always_update=True)
+    schema: var[dict[str, dict[str, Any]]] = var(dict, init=False, always_update=True)
+    page: var[list[dict[str, Any]]] = var(list, init=False, always_update=True)
+    order = var("desc", init=False)
+    fetching = var(False, init=False)
+    page_error: var[str | None] = var(None, init=False)
+    filter_error: var[str | None] = var(None, init=False)
+    used_index = var(DEFAULT_INDEX, init=False)
+
     BINDINGS = [
         Binding("i", "insert", "Insert"),
         Binding("e", "edit", "Edit"),
@@ -60,29 +78,24 @@ class DataView(DashboardView):
     def __init__(self, *, page_size: int = PAGE_SIZE, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.page_size = page_size
-        self.tables: list[dict[str, Any]] = []
-        self.schema: dict[str, dict[str, Any]] = {}
         self.table: str | None = None
         self.filter = ParsedFilter()
-        self.index: str = DEFAULT_INDEX
-        self.order = "desc"
+        self.index: str | None = None  # None: the server picks (by_creation_time, or the filter's best index)
         self.cursors: list[str | None] = [None]
-        self.page: list[dict[str, Any]] = []
         self.page_info: dict[str, Any] = {}
-        self.page_error: str | None = None
         self.updates = 0
         self._columns: list[tuple[str, int]] = []
         self._shown_ids: list[str] = []
         self._page_sub: Subscription | None = None
-        self._loading = False
+        self._open_when_loaded = False
 
     # -- layout ------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="tables-pane"):
-                yield Static("Tables", classes="pane-title")
-                yield OptionList(id="tables")
+                yield Static("Tables (t)", classes="pane-title")
+                yield TableList(id="tables")
             with Vertical(id="grid-pane"):
                 with Horizontal(id="data-toolbar", classes="toolbar"):
                     yield Input(placeholder="/ filter: field = value, … or search words", id="data-filter",
@@ -90,8 +103,12 @@ class DataView(DashboardView):
                     yield Select([(DEFAULT_INDEX, DEFAULT_INDEX)], value=DEFAULT_INDEX, allow_blank=False,
                                  id="data-index", compact=True)
                     yield Button("desc", id="data-order", compact=True)
+                yield Static(id="data-filter-error", classes="error")
                 yield DataTable(id="grid", cursor_type="row", zebra_stripes=True)
                 yield Static(id="data-status", classes="status")
+
+    def on_mount(self) -> None:
+        self.query_one("#data-filter-error").display = False
 
     def start(self) -> None:
         super().start()
@@ -107,58 +124,46 @@ class DataView(DashboardView):
         if not result.ok:
             self._status(Text(short_error(result.error), style="red"))
             return
-        old = {t["name"]: t for t in self.tables}
         self.tables = [t for t in result.value if isinstance(t, dict)]
-        option_list = self.query_one("#tables", OptionList)
-        highlighted = option_list.highlighted
-        names = [t["name"] for t in self.tables]
-        if names == list(old):
-            # Only counts changed (every write re-runs this query): relabel in place, keep the list as is.
-            for i, table in enumerate(self.tables):
-                if table != old[table["name"]]:
-                    option_list.replace_option_prompt_at_index(i, self._table_label(table))
-            self._refresh_status()
-            return
-        option_list.clear_options()
-        option_list.add_options([Option(self._table_label(t), id=t["name"]) for t in self.tables])
-        if self.table in names:
-            option_list.highlighted = names.index(self.table)
-        elif highlighted is not None and names:
-            option_list.highlighted = min(highlighted, len(names) - 1)
-        elif names:
-            option_list.highlighted = 0
+
+    def watch_tables(self, tables: list[dict[str, Any]]) -> None:
+        table_list = self.query_one("#tables", TableList)
+        table_list.show_tables(tables)
+        names = [t["name"] for t in tables]
+        if self.table in names and table_list.highlighted != names.index(self.table):
+            table_list.highlighted = names.index(self.table)
+        elif table_list.highlighted is None and names:
+            table_list.highlighted = 0
         if self.table is None and names:
             self.select_table(names[0])
         else:
             self._refresh_status()
 
-    def _table_label(self, table: dict[str, Any]) -> Text:
-        name = table["name"]
-        count = f"{int(table['count']):,}"
-        width = 20
-        label = Text(name[: width - len(count) - 1].ljust(width - len(count)))
-        label.append(count, style="dim")
-        return label
-
     def _on_schema(self, result: QueryResult) -> None:
         if not result.ok:
             return
         self.schema = {t["name"]: t for t in result.value.get("tables", [])}
+
+    def watch_schema(self) -> None:
         self._refresh_index_options()
         if self.page:
             self._render_page()
 
     def _on_page(self, result: QueryResult) -> None:
-        self._loading = False
         self.updates += 1
         if not result.ok:
+            self._open_when_loaded = False
             self.page_error = short_error(result.error)
-            self._refresh_status()
+            self.fetching = False
             return
         self.page_error = None
-        self.page = list(result.value.get("page", []))
         self.page_info = {k: val for k, val in result.value.items() if k != "page"}
-        self._render_page()
+        self.page = list(result.value.get("page", []))
+        self.used_index = str(self.page_info.get("index") or DEFAULT_INDEX)
+        self.fetching = False
+        if self._open_when_loaded:
+            self._open_when_loaded = False
+            self._open_row(self.query_one("#grid", DataTable).cursor_row)
 
     # -- the grid ------------------------------------------------------------------------------------
 
@@ -185,6 +190,9 @@ class DataView(DashboardView):
         if name == "_creationTime":
             return Text(self.fmt.creation_time(value))
         return Text(self.fmt.cell(value, width))
+
+    def watch_page(self) -> None:
+        self._render_page()
 
     def _render_page(self) -> None:
         """Column widths are fixed when a table's columns are laid out (fitted to that first page), and rows are
@@ -221,6 +229,23 @@ class DataView(DashboardView):
     def _status(self, text: Text | str) -> None:
         self.query_one("#data-status", Static).update(text, layout=False)  # one line, always
 
+    def watch_fetching(self) -> None:
+        self._refresh_status()
+
+    def watch_page_error(self) -> None:
+        self._refresh_status()
+
+    def watch_order(self, order: str) -> None:
+        self.query_one("#data-order", Button).label = order
+
+    def watch_used_index(self) -> None:
+        self._refresh_index_options()
+
+    def watch_filter_error(self, error: str | None) -> None:
+        line = self.query_one("#data-filter-error", Static)
+        line.update(Text(error or ""))
+        line.display = bool(error)
+
     def _refresh_status(self) -> None:
         if self.table is None:
             self._status(Text("No tables yet. Insert a document with a mutation, or `albertplus seed`.",
@@ -232,8 +257,7 @@ class DataView(DashboardView):
         text.append(self.table, style="bold")
         if count is not None:
             text.append(f" {int(count):,} docs", style="dim")
-        used = self.page_info.get("index", self.index)
-        text.append(f" · {used} {self.order if not self.filter.search else 'relevance'}")
+        text.append(f" · {self.used_index} {self.order if not self.filter.search else 'relevance'}")
         rows = len(self.page)
         if rows:
             start = (page - 1) * self.page_size + 1
@@ -244,7 +268,7 @@ class DataView(DashboardView):
             text.append(" · n: more", style="dim")
         if not self.filter.empty:
             text.append(f" · {describe(self.filter)}", style="cyan")
-        if self._loading:
+        if self.fetching:
             text.append(" · loading…", style="dim")
         if self.page_error:
             text = Text(self.page_error, style="red")
@@ -257,21 +281,28 @@ class DataView(DashboardView):
             return
         self.table = name
         self.filter = ParsedFilter()
-        self.index = DEFAULT_INDEX
+        self.filter_error = None
+        self.index = None
         self.cursors = [None]
-        self.page = []
+        self.set_reactive(DataView.page, [])  # no redraw: the columns are fitted to the table's first page
         self.page_info = {}
         self._columns = []
         self.query_one("#data-filter", Input).value = ""
+        self.used_index = DEFAULT_INDEX
         self._refresh_index_options()
         self._subscribe_page()
 
     def _refresh_index_options(self) -> None:
+        """The picker shows the index the last page was read with (a search: its search index, disabled)."""
         select = self.query_one("#data-index", Select)
         names = [DEFAULT_INDEX, *self._index_names()]
+        shown = self.used_index
+        if shown not in names:
+            names.append(shown)
         with select.prevent(Select.Changed):
             select.set_options([(name, name) for name in names])
-            select.value = self.index if self.index in names else DEFAULT_INDEX
+            select.value = shown
+        select.disabled = bool(self.filter.search)
 
     def _index_names(self) -> list[str]:
         table = self.schema.get(self.table or "")
@@ -287,19 +318,21 @@ class DataView(DashboardView):
             "paginationOpts": {"numItems": self.page_size, "cursor": self.cursors[-1]},
             "order": self.order,
         }
-        if self.index != DEFAULT_INDEX or not self.filter.conditions:
+        if self.index is not None:
             args["index"] = self.index
         if self.filter.conditions:
             args["filters"] = self.filter.conditions
         if self.filter.search:
             args["search"] = self.filter.search
-        self._loading = True
-        self._refresh_status()
+        self.fetching = True
         self._page_sub = self.live("_system/frontend/tableData", args, self._on_page)
 
     def _restart(self) -> None:
         self.cursors = [None]
         self._subscribe_page()
+
+    def focus_tables(self) -> None:
+        self.query_one("#tables", TableList).focus()
 
     @on(OptionList.OptionHighlighted, "#tables")
     def _table_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -312,27 +345,42 @@ class DataView(DashboardView):
 
     @on(Input.Submitted, "#data-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Apply the filter and move to the grid's first row, so a second Enter opens that document."""
         try:
             parsed = parse_filter(event.value)
+            check_fields(parsed, self._known_fields())
         except FilterSyntaxError as e:
-            self._status(Text(f"Filter: {e}", style="red"))
+            self.filter_error = f"Filter: {e}"
             return
         if parsed.search:
             table = next((t for t in self.tables if t["name"] == self.table), None)
             if table is not None and not table.get("searchIndexes"):
-                self._status(Text(f"{self.table} has no search index: write conditions like `field = value`",
-                                  style="red"))
+                self.filter_error = f"{self.table} has no search index: write conditions like `field = value`"
                 return
+        self.filter_error = None
         self.filter = parsed
+        self.index = None
         self._restart()
-        self.query_one("#grid").focus()
+        grid = self.query_one("#grid", DataTable)
+        grid.move_cursor(row=0, scroll=True)
+        grid.focus()
+
+    def _known_fields(self) -> set[str] | None:
+        """The fields a filter may name: the schema's and the system fields (None: schemaless, anything goes)."""
+        table = self.schema.get(self.table or "")
+        if not table or table.get("documentType") is None:
+            return None
+        return {*object_fields(table["documentType"]), "_id", "_creationTime"}
+
+    @on(Input.Changed, "#data-filter")
+    def _filter_edited(self) -> None:
+        self.filter_error = None
 
     @on(Select.Changed, "#data-index")
     def _index_changed(self, event: Select.Changed) -> None:
-        value = str(event.value) if event.value is not Select.NULL else DEFAULT_INDEX
-        if value != self.index:
-            self.index = value
-            self._restart()
+        """Only a person picking changes this (programmatic updates are prevented): read with that index."""
+        self.index = str(event.value) if event.value is not Select.NULL else DEFAULT_INDEX
+        self._restart()
 
     @on(Button.Pressed, "#data-order")
     def _order_pressed(self) -> None:
@@ -340,8 +388,16 @@ class DataView(DashboardView):
 
     @on(DataTable.RowSelected, "#grid")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.cursor_row < len(self._shown_ids):
-            self.app.push_screen(DocumentScreen(self._shown_ids[event.cursor_row]))
+        if self.fetching:
+            # The grid still shows the previous page (e.g. Enter right after a new filter): open the new
+            # page's row once it arrives, never a document the filter no longer selects.
+            self._open_when_loaded = True
+            return
+        self._open_row(event.cursor_row)
+
+    def _open_row(self, row: int) -> None:
+        if row < len(self._shown_ids):
+            self.app.push_screen(DocumentScreen(self._shown_ids[row]))
 
     # -- actions ---------------------------------------------------------------------------------------
 
@@ -366,13 +422,12 @@ class DataView(DashboardView):
 
     def action_cycle_index(self) -> None:
         names = [DEFAULT_INDEX, *self._index_names()]
-        self.index = names[(names.index(self.index) + 1) % len(names)] if self.index in names else DEFAULT_INDEX
-        self._refresh_index_options()
+        current = self.used_index
+        self.index = names[(names.index(current) + 1) % len(names)] if current in names else DEFAULT_INDEX
         self._restart()
 
     def action_toggle_order(self) -> None:
         self.order = "asc" if self.order == "desc" else "desc"
-        self.query_one("#data-order", Button).label = self.order
         self._restart()
 
     def action_insert(self) -> None:

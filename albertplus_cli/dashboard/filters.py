@@ -5,7 +5,8 @@
     machine learning                       (full-text search, when the table has a search index)
 
 Values are JSON when they parse as JSON (`4`, `true`, `null`, `"4"`), else the text itself. Conditions become
-`_system/frontend/tableData` filters: `{field, op, value}`.
+`_system/frontend/tableData` filters: `{field, op, value}`. A misspelt operator (`credits >> 4`, `credits => 4`)
+is an error, not a comparison with the text `> 4`; so is a field the table's schema does not have.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 OPS = {"=": "eq", "==": "eq", "!=": "neq", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(==|!=|<=|>=|=|<|>)\s*(.*?)\s*$", re.DOTALL)
+_OPERATOR_RUN = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_.]*\s*([=!<>]+)")
+_OPERATOR_LIST = "=, !=, <, <=, >, >="
 
 
 class FilterSyntaxError(ValueError):
@@ -81,11 +84,25 @@ def parse_filter(text: str) -> ParsedFilter:
             words.append(part)
             continue
         name, op, raw = match.groups()
+        operator = _OPERATOR_RUN.match(part)
+        if operator is not None and operator.group(1) != op:
+            raise FilterSyntaxError(f"`{part}`: {operator.group(1)!r} is not an operator (use {_OPERATOR_LIST})")
         if raw == "":
             raise FilterSyntaxError(f"condition on {name!r} needs a value after {op!r}")
         result.conditions.append({"field": name, "op": OPS[op], "value": parse_value(raw)})
     result.search = " ".join(words)
     return result
+
+
+def check_fields(parsed: ParsedFilter, known: set[str] | None) -> None:
+    """Refuse conditions on fields outside `known` (a nested path is checked by its first name); None: any."""
+    if known is None:
+        return
+    for condition in parsed.conditions:
+        top = condition["field"].split(".", 1)[0]
+        if top not in known:
+            fields = ", ".join(sorted(known, key=lambda name: (name.startswith("_"), name)))
+            raise FilterSyntaxError(f"no field {top!r} in this table (fields: {fields})")
 
 
 def describe(parsed: ParsedFilter) -> str:

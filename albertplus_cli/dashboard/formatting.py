@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import orjson
 
 from albertplus_cli.values.ids import is_id
@@ -39,25 +40,38 @@ class Formatter:
         return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d  %H:%M:%S")
 
     def duration(self, ms: float) -> str:
+        """How long something took, with its unit spelled apart (`26.6 ms`, `1.20 s`), never a bare `m`."""
         if self.mask:
-            return "-.-ms"
-        return f"{ms:.1f}ms" if ms < 1000 else f"{ms / 1000:.2f}s"
+            return "-.- ms"
+        return f"{ms:.1f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
 
     def uptime(self, seconds: float) -> str:
+        """How long ago or for how long, in words a reader cannot take for another unit: `26 min 35 s`."""
         if self.mask:
             return "--"
         seconds = int(seconds)
         hours, rest = divmod(seconds, 3600)
         minutes, secs = divmod(rest, 60)
-        return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"
+        if hours:
+            return f"{hours} h {minutes:02d} min"
+        return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
     def counter(self, n: Any) -> str:
         return "-" if self.mask else str(n)
 
     def url(self, url: str) -> str:
-        if self.mask and url.count(":") >= 2:
-            return url.rsplit(":", 1)[0] + ":PORT"
-        return url
+        """The URL with its port always written out (`http://host` -> `http://host:80`)."""
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            return url
+        if not parsed.host:
+            return url
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
+        text = f"{parsed.scheme}://{host}:{'PORT' if self.mask else port}"
+        path = parsed.raw_path.decode().rstrip("/")
+        return text + path
 
     def doc_id(self, doc_id: str, width: int | None = None) -> str:
         if self.mask:
@@ -193,8 +207,33 @@ def object_fields(data: Any) -> dict[str, tuple[Any, bool]]:
                 in_all = all(name in other for other in members)
                 if name not in merged:
                     merged[name] = (kind, optional or not in_all)
+                elif kind not in _members(merged[name][0]):
+                    merged[name] = ({"type": "union", "value": [*_members(merged[name][0]), kind]},
+                                    merged[name][1] or optional)
         return merged
     return {}
+
+
+def _members(validator: Any) -> list[Any]:
+    if isinstance(validator, dict) and validator.get("type") == "union":
+        return list(validator.get("value", []))
+    return [validator]
+
+
+def union_branches(data: Any) -> tuple[dict[str, tuple[Any, bool]], list[dict[str, tuple[Any, bool]]]] | None:
+    """A union of objects split for reading: (the fields every branch has alike, what each branch adds).
+
+    None when `data` is not a union of objects. Each branch keeps its own fields in order, so a discriminator
+    such as `type: "required"` comes first when the schema writes it first among the differing fields.
+    """
+    if not isinstance(data, dict) or data.get("type") != "union":
+        return None
+    members = data.get("value") or []
+    if len(members) < 2 or any(not isinstance(m, dict) or m.get("type") != "object" for m in members):
+        return None
+    branches = [object_fields(m) for m in members]
+    shared = {name: spec for name, spec in branches[0].items() if all(b.get(name) == spec for b in branches)}
+    return shared, [{name: spec for name, spec in b.items() if name not in shared} for b in branches]
 
 
 def is_textual(data: Any) -> bool:

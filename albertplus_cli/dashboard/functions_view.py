@@ -4,6 +4,9 @@ A query's result is a live subscription (it updates when the data it read change
 once through `/api/function`. Acting as a user: the runner's sync connection authenticates with the admin
 key and `impersonating`, and HTTP calls send `Convex <key>:<base64 identity>`. A function with a
 `paginationOpts` argument gets page controls instead of that field.
+
+`/` filters the list by name (Enter opens the first match); Tab goes from the list to the argument fields, each
+a visible input on its label's row.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea, Tree
 
@@ -25,6 +29,7 @@ from albertplus_cli.dashboard.client import FunctionResult, short_error
 from albertplus_cli.dashboard.formatting import is_textual, object_fields, validator_text
 from albertplus_cli.dashboard.sync_connection import QueryResult, Subscription
 from albertplus_cli.dashboard.view import DashboardView
+from albertplus_cli.dashboard.widgets import EllipsisTree
 from albertplus_cli.values.json_formats import InvalidValueError, decode
 
 KIND_LETTER = {"query": "Q", "mutation": "M", "action": "A"}
@@ -64,7 +69,15 @@ def parse_identity(text: str) -> dict[str, Any] | None:
     return {"subject": text}
 
 
+def matches(fn: dict[str, Any], needle: str) -> bool:
+    """Whether a function's path holds every word of the filter (case-insensitive)."""
+    path = fn["path"].lower()
+    return all(word in path for word in needle.lower().split())
+
+
 class FunctionsView(DashboardView):
+    name_filter = var("", init=False)
+
     BINDINGS = [
         Binding("ctrl+r", "run", "Run"),
         Binding("ctrl+t", "toggle_raw", "Raw JSON"),
@@ -89,10 +102,14 @@ class FunctionsView(DashboardView):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            tree: Tree[dict[str, Any]] = Tree("functions", id="fn-tree")
-            tree.show_root = False
-            yield tree
-            with VerticalScroll(id="fn-detail"):
+            with Vertical(id="fn-sidebar"):
+                yield Input(placeholder="/ filter functions", id="fn-filter", compact=True)
+                tree: EllipsisTree[dict[str, Any]] = EllipsisTree("functions", id="fn-tree")
+                tree.show_root = False
+                yield tree
+            detail = VerticalScroll(id="fn-detail")
+            detail.can_focus = False  # Tab goes from the list straight to the first argument
+            with detail:
                 yield Static("Select a function on the left.", id="fn-header", classes="title")
                 yield Static(id="fn-signature")
                 yield Vertical(id="fn-form")
@@ -116,7 +133,7 @@ class FunctionsView(DashboardView):
         self.live("_system/frontend/functions", {}, self._on_functions)
 
     def focus_filter(self) -> None:
-        self.query_one("#fn-tree").focus()
+        self.query_one("#fn-filter", Input).focus()
 
     # -- the list ------------------------------------------------------------------------------------
 
@@ -125,11 +142,30 @@ class FunctionsView(DashboardView):
             self.query_one("#fn-header", Static).update(Text(short_error(result.error), style="red"))
             return
         self.functions = {f["path"]: f for f in result.value}
-        tree = self.query_one("#fn-tree", Tree)
+        self._fill_tree()
+        if not self.functions:
+            self.query_one("#fn-header", Static).update("This project has no functions yet (functions/*.py).")
+        if self.selected is not None and self.selected["path"] in self.functions:
+            fresh = self.functions[self.selected["path"]]
+            if fresh != self.selected:
+                await self.select_function(fresh["path"], force=True)
+
+    def watch_name_filter(self) -> None:
+        self._fill_tree()
+
+    def shown_paths(self) -> list[str]:
+        """The functions the list shows (those matching the filter), in list order."""
+        return [fn["path"] for fn in self.functions.values() if matches(fn, self.name_filter)]
+
+    def _fill_tree(self) -> None:
+        tree = self.query_one("#fn-tree", EllipsisTree)
         cursor_path = tree.cursor_node.data.get("path") if tree.cursor_node and tree.cursor_node.data else None
         tree.clear()
         modules: dict[str, Any] = {}
+        shown = set(self.shown_paths())
         for fn in self.functions.values():
+            if fn["path"] not in shown:
+                continue
             node = modules.get(fn["module"])
             if node is None:
                 node = modules[fn["module"]] = tree.root.add(fn["module"], data={"module": fn["module"]},
@@ -140,17 +176,36 @@ class FunctionsView(DashboardView):
             if fn["visibility"] == "internal":
                 label.append(" internal", style="dim italic")
             node.add_leaf(label, data=fn)
-        if not self.functions:
-            self.query_one("#fn-header", Static).update("This project has no functions yet (functions/*.py).")
+        if self.functions and not shown:
+            tree.root.add_leaf(Text(f"no function matches {self.name_filter!r}", style="yellow"))
+        self.query_one("#fn-filter", Input).placeholder = f"/ filter {len(self.functions)} functions"
         if cursor_path is not None:
             for node in tree.root.children:
                 for leaf in node.children:
                     if leaf.data and leaf.data.get("path") == cursor_path:
                         tree.move_cursor(leaf)
-        if self.selected is not None and self.selected["path"] in self.functions:
-            fresh = self.functions[self.selected["path"]]
-            if fresh != self.selected:
-                await self.select_function(fresh["path"], force=True)
+
+    @on(Input.Changed, "#fn-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.name_filter = event.value.strip()
+
+    @on(Input.Submitted, "#fn-filter")
+    async def _filter_submitted(self) -> None:
+        """Enter in the filter opens the first function it matches, ready for its arguments."""
+        shown = self.shown_paths()
+        if not shown:
+            return
+        tree = self.query_one("#fn-tree", EllipsisTree)
+        for node in tree.root.children:
+            for leaf in node.children:
+                if leaf.data and leaf.data.get("path") == shown[0]:
+                    tree.move_cursor(leaf)
+        await self.select_function(shown[0])
+        self._focus_form()
+
+    def _focus_form(self) -> None:
+        inputs = self.query("#fn-form Input")
+        (inputs.first() if inputs else self.query_one("#fn-run")).focus()
 
     @on(Tree.NodeHighlighted, "#fn-tree")
     async def _highlighted(self, event: Tree.NodeHighlighted[dict[str, Any]]) -> None:
@@ -163,8 +218,7 @@ class FunctionsView(DashboardView):
         data = event.node.data
         if data and "path" in data:
             await self.select_function(data["path"])
-            inputs = self.query("#fn-form Input")
-            (inputs.first() if inputs else self.query_one("#fn-run")).focus()
+            self._focus_form()
 
     # -- the runner ------------------------------------------------------------------------------------
 
@@ -209,13 +263,15 @@ class FunctionsView(DashboardView):
         widgets: list[Widget] = []
         for name, (validator, optional) in object_fields(fn.get("args")).items():
             if name == PAGINATION:
-                widgets.append(Label("page size", classes="arg-label"))
-                widgets.append(Input("10", id="page-size", classes="arg-input", compact=True))
+                widgets.append(Horizontal(Label("page size", classes="arg-label"),
+                                          Input("10", id="page-size", classes="arg-input", compact=True),
+                                          classes="arg-row"))
                 continue
             label = f"{name}{'?' if optional else ''}"
-            widgets.append(Label(label, classes="arg-label"))
-            widgets.append(Input(placeholder=validator_text(validator), id=f"arg-{name}", classes="arg-input",
-                                 compact=True))
+            widgets.append(Horizontal(Label(label, classes="arg-label"),
+                                      Input(placeholder=validator_text(validator), id=f"arg-{name}",
+                                            classes="arg-input", compact=True),
+                                      classes="arg-row"))
         await form.mount_all(widgets)
         has_fields = bool(widgets)
         form.display = has_fields and not self.raw

@@ -25,18 +25,19 @@ if TYPE_CHECKING:
     from albertplus_cli.dashboard.app import DashboardApp
 
 KEYS_HELP = """\
-[b]Everywhere[/b]
-  1 2 3 4   Data, Functions, Logs, Schema & health
-  /         filter (the current tab)      ?  this help      q  quit
+[b]Everywhere[/b]  (in an input, every key is text: esc first)
+  1 2 3 4   Data, Functions, Logs, Schema & health      t  the table list
+  /         filter (the current tab)      ?  this help      ctrl+c or q  quit
   esc       leave an input / close a window   tab  next widget
 [b]Data[/b]  (tables on the left, documents on the right)
-  enter     open the document             i  insert a document
-  e         edit the document (JSON)      d  delete it      C  clear the table
+  enter     open the document (after a filter: enter, enter opens the first)
+  i insert   e edit (JSON)   d delete   C clear the table
   n / p     next / previous page          s  sort by the next index   o  asc/desc
   filter:   field = value, credits >= 4   plain words search (search index)
 [b]Document[/b]   e edit   d delete   enter follow the highlighted id   esc back
 [b]Editor[/b]     ctrl+s save (asks to confirm)   esc cancel
-[b]Functions[/b]  enter/ctrl+r run   ctrl+t raw JSON args   n / p pages (paginated)
+[b]Functions[/b]  / filter by name (enter opens the first)   tab to the arguments
+           enter/ctrl+r run   ctrl+t raw JSON args   n / p pages (paginated)
            act as: a subject (user_demo) or an identity JSON; queries stay live
 [b]Logs[/b]       filter by function, status, text; enter shows the full entry"""
 
