@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import threading
@@ -23,15 +22,14 @@ class StreamingCommand:
         )
         self.stdout: list[str] = []
         self.stderr: list[str] = []
-        self._lines: queue.Queue[str] = queue.Queue()
         self._readers = [
-            threading.Thread(target=self._read, args=(self.process.stdout, self.stdout, True), daemon=True),
-            threading.Thread(target=self._read, args=(self.process.stderr, self.stderr, False), daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stdout, self.stdout), daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stderr, self.stderr), daemon=True),
         ]
         for reader in self._readers:
             reader.start()
 
-    def _read(self, stream: object, sink: list[str], is_stdout: bool) -> None:
+    def _read(self, stream: object, sink: list[str]) -> None:
         for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
             line = raw.decode(errors="replace")
             sink.append(line)
