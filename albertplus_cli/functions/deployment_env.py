@@ -24,8 +24,8 @@ names only in the process environment stay visible. Module-level code that reads
 sees the process environment only: read variables inside the function. Writes to `os.environ` inside a
 function change the process environment, as in plain Python; use `albertplus env set` for deployment values.
 
-Names follow Convex: letters, digits and underscores, starting with a letter, at most 40 characters; a value
-is at most 8 KiB of UTF-8.
+Limits follow Convex's documented ones: a name has letters, digits and underscores, starts with a letter and
+has at most 40 characters; a value is at most 8 KiB of UTF-8; a deployment has at most 100 variables.
 """
 
 from __future__ import annotations
