@@ -8,15 +8,18 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail, project_root
 from albertplus_cli.cli.main import app
-from albertplus_cli.cli.server_target import URL_OPTION, Server, find_server
+from albertplus_cli.cli.server_target import URL_OPTION, Server, find_server, short_error
 from albertplus_cli.values.json_formats import ValueError_, decode, encode
 from albertplus_cli.values.types import Int64
+
+if TYPE_CHECKING:
+    from albertplus_cli.database import Database
 
 DATA_HELP = """List the tables with their document counts, or print one table's documents.
 
@@ -88,7 +91,7 @@ def _remote_documents(server: Server, table: str, wanted: int, order: str) -> li
             "format": "convex_encoded_json",
         })
         if data.get("status") != "success":
-            raise fail(_short(data.get("errorMessage") or "error"))
+            raise fail(short_error(data.get("errorMessage")))
         try:
             page = decode(data["value"])
         except (ValueError_, KeyError) as e:
@@ -100,14 +103,7 @@ def _remote_documents(server: Server, table: str, wanted: int, order: str) -> li
     return out[:wanted]
 
 
-def _short(message: str) -> str:
-    text = message.split("\n", 1)[1] if message.startswith("[Request ID:") and "\n" in message else message
-    for prefix in ("Uncaught ConvexError: ", "Uncaught Error: "):
-        text = text[len(prefix):] if text.startswith(prefix) else text
-    return text
-
-
-def _open_database(root: Path):  # type: ignore[no-untyped-def]
+def _open_database(root: Path) -> Database | None:
     """The project's database, opened without loading the project's code (broken code must not hide data)."""
     from albertplus_cli.auth import state_dir_for
     from albertplus_cli.database import Database

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,6 +12,9 @@ from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail, project
 from albertplus_cli.cli.main import app
 from albertplus_cli.cli.server_target import URL_OPTION, Server, find_server
 from albertplus_cli.functions import deployment_env
+
+if TYPE_CHECKING:
+    from albertplus_cli.database import Database
 
 ENV_HELP = """Set and view the deployment's environment variables.
 
@@ -72,7 +76,7 @@ class _Target:
         finally:
             db.close()
 
-    def _open_database(self, create: bool = False):  # type: ignore[no-untyped-def]
+    def _open_database(self, create: bool = False) -> Database | None:
         from albertplus_cli.auth import state_dir_for
         from albertplus_cli.database import Database
         from albertplus_cli.engine import DB_FILE_NAME

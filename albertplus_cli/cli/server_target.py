@@ -59,14 +59,18 @@ class Server:
         """Run an admin-only `_system/...` query through `/api/function`; its value, or exit 1 with its error."""
         data = self.post("/api/function", {"path": path, "args": args, "format": "json"})
         if data.get("status") != "success":
-            raise fail(_short(data.get("errorMessage") or "error"))
+            raise fail(short_error(data.get("errorMessage")))
         return data.get("value")
 
 
-def _short(message: str) -> str:
-    """`[Request ID: x] Server Error\\nUncaught ConvexError: text` -> `text`."""
-    text = message.split("\n", 1)[1] if message.startswith("[Request ID:") and "\n" in message else message
-    for prefix in ("Uncaught ConvexError: ", "Uncaught Error: "):
+def short_error(message: str | None) -> str:
+    """A server error as a person reads it: `[Request ID: x] Server Error\\nUncaught Error: text` -> `text`.
+
+    (The dashboard has the same helper; importing it from there would load Textual into every command.)"""
+    text = message or "error"
+    if text.startswith("[Request ID:") and "\n" in text:
+        text = text.split("\n", 1)[1]
+    for prefix in ("Server Error\n", "Uncaught Error: ", "Uncaught ConvexError: ", "ArgumentValidationError: "):
         if text.startswith(prefix):
             text = text[len(prefix):]
     return text

@@ -16,7 +16,7 @@ import orjson
 import typer
 
 from albertplus_cli.cli.common import err_console, fail
-from albertplus_cli.cli.server_target import Server, require_server
+from albertplus_cli.cli.server_target import Server, require_server, short_error
 from albertplus_cli.values.json_formats import encode
 
 
@@ -60,7 +60,7 @@ async def _watch(server: Server, function: str, args: dict[str, Any], acting_as:
             for line in item.log_lines:
                 err_console.print(line, markup=False, highlight=False)
             if not item.ok:
-                message = _short(item.error or "error")
+                message = short_error(item.error)
                 if item.error_data is not None:
                     message += f" (error data: {orjson.dumps(encode(item.error_data, 'json')).decode()})"
                 if first:
@@ -75,8 +75,3 @@ async def _watch(server: Server, function: str, args: dict[str, Any], acting_as:
                 last = shown
     finally:
         await connection.close()
-
-
-def _short(message: str) -> str:
-    text = message.split("\n", 1)[1] if message.startswith("[Request ID:") and "\n" in message else message
-    return text[len("Server Error\n"):] if text.startswith("Server Error\n") else text
