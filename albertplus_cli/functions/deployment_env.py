@@ -168,8 +168,8 @@ class DeploymentEnviron(os._Environ):  # type: ignore[type-arg]
         own = list(super().__iter__())
         if scope is None:
             return iter(own)
-        extra = [k for k in scope.values if k not in set(own)]
-        return iter([*own, *extra])
+        seen = set(own)
+        return iter([*own, *(k for k in scope.values if k not in seen)])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
