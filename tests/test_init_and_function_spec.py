@@ -98,6 +98,12 @@ def test_function_spec_of_a_broken_project_is_one_clear_error(tmp_path: Path) ->
     assert not_a_project.returncode == 1 and "albertplus init" in not_a_project.stderr
 
 
+def test_dev_outside_a_project_points_to_init(tmp_path: Path) -> None:
+    result = _cli("dev", "--dir", str(tmp_path), "--no-watch")
+    assert result.returncode == 1
+    assert "is not an albertplus project" in result.stderr and "albertplus init" in result.stderr
+
+
 def test_version() -> None:
     from importlib.metadata import version
 

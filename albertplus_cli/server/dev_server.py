@@ -81,7 +81,7 @@ def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine],
         raise DevServerError(
             f"{project_dir} is not an albertplus project: there is no functions/ folder"
             + ("" if (project_dir / "schema.py").exists() else " and no schema.py")
-            + ". Run `albertplus dev` in your project folder, or pass --dir PROJECT."
+            + ". Run `albertplus dev` in your project folder, or pass --dir PROJECT; `albertplus init` creates one."
         )
     check_port_free(options.host, options.port, "API")
     check_port_free(options.host, options.site_port, "site")
