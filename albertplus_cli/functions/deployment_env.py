@@ -21,7 +21,8 @@ that re-runs exactly the live queries that read the environment, in this process
 
 Precedence: a deployment variable wins over a process variable of the same name (you set it on purpose);
 names only in the process environment stay visible. Module-level code that reads `os.environ` at import time
-sees the process environment only: read variables inside the function. Writes to `os.environ` inside a
+sees the process environment only: read variables inside the function. So does a thread the function starts
+itself (a new thread starts with an empty context); pass it the values it needs. Writes to `os.environ` inside a
 function change the process environment, as in plain Python; use `albertplus env set` for deployment values.
 
 Limits follow Convex's documented ones: a name has letters, digits and underscores, starts with a letter and
