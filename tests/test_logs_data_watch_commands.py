@@ -70,6 +70,20 @@ def test_logs_streams_log_lines_and_failures_and_with_success_every_call(tmp_pat
         assert "A task needs some text" in entries[1]["error"]
 
 
+def test_logs_history_shows_the_newest_calls_when_the_server_kept_more_than_one_page(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    with DevServer(project, quiet=True) as server, httpx.Client(timeout=30) as client:
+        for n in range(1100):  # the log endpoint answers at most 1,000 entries per request
+            client.post(f"{server.url}/api/mutation", json={"path": "tasks:add", "args": {"text": f"n{n}"}})
+        history = _stream("logs", "--history", "3", "--json", "--dir", str(project))
+        try:
+            history.wait_for("\n", count=3)
+        finally:
+            assert history.interrupt() == 130
+    lines = [json.loads(line)["logLines"] for line in history.out.splitlines()]
+    assert lines == [[f"[LOG] adding task: n{n}"] for n in (1097, 1098, 1099)]
+
+
 def test_logs_without_a_server_is_one_clear_error(tmp_path: Path) -> None:
     project = _project(tmp_path)
     result = _cli("logs", "--dir", str(project))

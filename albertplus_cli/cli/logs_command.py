@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +70,21 @@ def _poll(server: Server, client: httpx.Client, cursor: int) -> tuple[list[dict[
 def _stream(server: Server, history: int, success: bool, as_json: bool) -> None:
     printer = _Printer(success, as_json, color=sys.stdout.isatty())
     with httpx.Client(timeout=httpx.Timeout(10.0, connect=2.0)) as client:
+        # Catch up with what the server kept (it answers a page at a time), keeping the newest `history`.
+        recent: deque[dict[str, Any]] = deque(maxlen=history)
+        cursor = 0
         try:
-            entries, cursor = _poll(server, client, 0)
+            while True:
+                entries, after = _poll(server, client, cursor)
+                recent.extend(entries)
+                if not entries or after == cursor:
+                    break
+                cursor = after
         except httpx.HTTPError as e:
             raise fail(f"could not read the logs of {server.url}: {e}") from None
         if not as_json:
             err_console.print(f"[yellow]Watching logs of {server.url}...[/yellow]", markup=True)
-        for entry in entries[-history:] if history else []:
+        for entry in recent:
             printer.show(entry)
         lost = False
         while True:
