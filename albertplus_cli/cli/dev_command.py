@@ -31,6 +31,12 @@ Examples:
   albertplus dev --dir ./myproject --port 4000 --site-port 4001
 
   albertplus dev --db /tmp/scratch.sqlite3 --no-seed --no-watch
+
+  albertplus dev --run init:createSampleData   # run a function once after the first push
+
+  albertplus dev --once                     # push (schema, types, seed), report, exit 0/1 (CI)
+
+  albertplus dev --until-success --run init:setup --no-tail-logs
 """
 
 
@@ -44,17 +50,36 @@ def dev_command(
     no_watch: bool = typer.Option(False, "--no-watch", help="Do not watch files for changes."),
     no_seed: bool = typer.Option(False, "--no-seed", help="Do not seed an empty database."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print a line per function call."),
+    run: str | None = typer.Option(None, "--run", metavar="FUNCTION", help="Run this function (as admin, no "
+                                   "arguments) once after the first push, e.g. a seed."),
+    once: bool = typer.Option(False, "--once", help="Push (load, schema, types, seed, --run), report, exit 0/1."),
+    until_success: bool = typer.Option(False, "--until-success", help="Like --once, but on failure wait for "
+                                       "the next save and retry until a push succeeds."),
+    tail_logs: bool = typer.Option(True, "--tail-logs/--no-tail-logs", help="Print each function call and its "
+                                   "log lines (default: on)."),
 ) -> None:
+    from albertplus_cli.cli import dev_modes
     from albertplus_cli.server.dev_server import DevOptions, DevServerError, serve
     from albertplus_cli.server.terminal import Terminal
 
     if port == site_port:
         raise fail("--port and --site-port must differ", 2)
+    if once and until_success:
+        raise fail("--once and --until-success exclude each other; give one", 2)
     root = project_root(project_dir)
+    quiet = quiet or not tail_logs
     options = DevOptions(root, host, port, site_port, db, watch=not no_watch, seed=not no_seed, quiet=quiet)
     terminal = Terminal(quiet=quiet)
+    if once or until_success:
+        push = dev_modes.push_until_success if until_success else dev_modes.push_once
+        ok = push(root, db, terminal, function=run, seed_hook=None if no_seed else _seed_hook(terminal),
+                  after_push=_codegen_hook(terminal))
+        raise typer.Exit(0 if ok is not False else 1)
+    after_push = _codegen_hook(terminal)
+    if run is not None:
+        after_push = dev_modes.run_after_first_push(after_push, run, terminal)
     try:
-        serve(options, terminal, seed_hook=_seed_hook(terminal), after_push=_codegen_hook(terminal))
+        serve(options, terminal, seed_hook=_seed_hook(terminal), after_push=after_push)
     except DevServerError as e:
         raise fail(str(e)) from None
     except ProjectLoadError as e:

@@ -13,16 +13,38 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"albertplus {version('albertplus')}")
+        except PackageNotFoundError:
+            typer.echo("albertplus (version unknown: the package is not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """A local, Convex-compatible reactive backend for AlbertPlus."""
+
+
 def _register_commands() -> None:
     """Import the command modules; each calls `app.command(...)` on import."""
     # One import per command module (keep sorted).
     import albertplus_cli.cli.admin_key_command  # noqa: F401
     import albertplus_cli.cli.codegen_command  # noqa: F401
     import albertplus_cli.cli.dashboard_command  # noqa: F401
+    import albertplus_cli.cli.data_command  # noqa: F401
     import albertplus_cli.cli.dev_command  # noqa: F401
+    import albertplus_cli.cli.env_command  # noqa: F401
     import albertplus_cli.cli.export_command  # noqa: F401
+    import albertplus_cli.cli.function_spec_command  # noqa: F401
     import albertplus_cli.cli.import_audit_command  # noqa: F401
     import albertplus_cli.cli.import_command  # noqa: F401
+    import albertplus_cli.cli.init_command  # noqa: F401
+    import albertplus_cli.cli.logs_command  # noqa: F401
     import albertplus_cli.cli.run_command  # noqa: F401
     import albertplus_cli.cli.seed_command  # noqa: F401
     import albertplus_cli.cli.token_command  # noqa: F401

@@ -26,6 +26,8 @@ Examples:
 
   albertplus run seed:clearAll
 
+  albertplus run tasks:list --watch        # print again whenever the result changes; Ctrl+C ends
+
   albertplus run appConfigs:setAppConfig '{"key": "current_term", "value": "fall"}' --identity '{"subject": "a", "is_admin": true}'
 """  # noqa: E501
 
@@ -49,6 +51,8 @@ def run_command(
     identity: str | None = typer.Option(None, "--identity", help="Act as this user: a JSON identity "
                                         "with at least `subject` (other claims like `is_admin` kept)."),
     project_dir: Path = PROJECT_OPTION,
+    watch: bool = typer.Option(False, "--watch", help="Subscribe to the query and print its result again on "
+                               "every change, until Ctrl+C (needs a running server)."),
 ) -> None:
     root = project_root(project_dir)
     args = _parse_json_option(args_json, "ARGS_JSON") or {}
@@ -59,6 +63,10 @@ def run_command(
         decoded_args = decode(args)
     except InvalidValueError as e:
         raise typer.BadParameter(str(e), param_hint="ARGS_JSON") from None
+    if watch:
+        from albertplus_cli.cli.watch_query import watch as watch_query
+
+        return watch_query(root, function, decoded_args, acting_as)
     url = running_server_url(root)
     if url is not None:
         ok, value, logs = _run_remote(url, admin_key_for(root), function, args, acting_as)

@@ -22,6 +22,7 @@ import orjson
 from albertplus_cli.auth import Identity
 from albertplus_cli.database import Database, DatabaseError, Transaction
 from albertplus_cli.functions import deadline as deadlines
+from albertplus_cli.functions import deployment_env
 from albertplus_cli.functions.context import ActionCtx, MutationCtx, QueryCtx
 from albertplus_cli.functions.errors import ConvexError, FunctionNotFound, FunctionTimeout
 from albertplus_cli.functions.loader import Project
@@ -217,7 +218,9 @@ class Executor:
                     def body(tx: Transaction) -> Any:
                         checked = self.check_args(fn, args, tx.catalog.table_number)
                         ctx = QueryCtx(tx, identity, self._nested_runner(tx, identity, False))
-                        return self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+                        with deployment_env.transaction_scope(tx):
+                            value = fn.handler(ctx, checked)
+                        return self.check_result(fn, value, tx.catalog.table_number)
 
                     value, tx = self.db.read(body, deadline=limit, journal=journal)
                 finally:
@@ -275,7 +278,9 @@ class Executor:
                             return decode(orjson.loads(stored[1]))
                     checked = self.check_args(fn, args, tx.catalog.table_number)
                     ctx = MutationCtx(tx, identity, self._nested_runner(tx, identity, True))
-                    value = self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+                    with deployment_env.transaction_scope(tx):
+                        value = fn.handler(ctx, checked)
+                    value = self.check_result(fn, value, tx.catalog.table_number)
                     if session is not None:
                         result = orjson.dumps(encode(value))
                         # Stored once the commit ts is known (still inside this mutation's savepoint), so a
@@ -322,7 +327,8 @@ class Executor:
                 ctx = ActionCtx(identity, self._action_runner(identity))
                 limit = deadlines.start(ACTION_TIMEOUT, f"Action {outcome.path}")
                 try:
-                    value = fn.handler(ctx, checked)
+                    with deployment_env.database_scope(self.db):
+                        value = fn.handler(ctx, checked)
                 finally:
                     deadlines.release(limit)
                 outcome.value = self.check_result(fn, value, self.db.catalog.table_number)

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from albertplus_cli.auth import AuthenticationError
 from albertplus_cli.backend import VERSION, Backend
+from albertplus_cli.server.environment_routes import environment_routes
 from albertplus_cli.server.execution_log import execution_log_routes
 from albertplus_cli.server.http_api import routes as api_routes
 from albertplus_cli.server.http_errors import unauthorized
@@ -77,7 +78,7 @@ def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict
 
     app = Starlette(
         routes=[*api_routes(backend), _stats_route(backend, hub, extra_stats), *execution_log_routes(backend),
-                *sync_routes(backend, hub)],
+                *environment_routes(backend), *sync_routes(backend, hub)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=["*"], max_age=3600)],
         exception_handlers={404: _no_route, 405: _no_route},

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from albertplus_cli.auth import ANONYMOUS, AuthenticationError
 from albertplus_cli.backend import Backend
+from albertplus_cli.functions import deployment_env
 from albertplus_cli.functions.context import ActionCtx
 from albertplus_cli.server.http_protocol import MAX_BODY_SIZE
 from albertplus_cli.server.http_router import HttpRequest, HttpResponse, HttpRouter
@@ -41,7 +42,8 @@ def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Ro
 
         def run() -> HttpResponse:
             ctx = ActionCtx(identity, backend.engine.executor._action_runner(identity))
-            return action.handler(ctx, http_request)
+            with deployment_env.database_scope(backend.engine.db):
+                return action.handler(ctx, http_request)
 
         try:
             result = await backend.in_thread(run)
