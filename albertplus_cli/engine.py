@@ -24,6 +24,7 @@ from albertplus_cli.database import Database, SchemaChange
 from albertplus_cli.database.schema_push import Progress
 from albertplus_cli.functions.executor import Executor
 from albertplus_cli.functions.loader import Project, ProjectLoadError, load_project
+from albertplus_cli.private_files import ensure_private_dir
 
 DB_FILE_NAME = "data.sqlite3"
 
@@ -67,7 +68,7 @@ class Engine:
                 "(and schema.py). Run albertplus in a project folder or pass --dir."
             )
         self.state_dir = state_dir_for(self.project_dir)
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.state_dir)  # the database and the keys live here: owner-only
         bootstrapped = ensure_bootstrap(self.project_dir)
         _drop_bytecode(self.project_dir)
         self._project = load_project(self.project_dir)

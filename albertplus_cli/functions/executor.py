@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -29,6 +27,7 @@ from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.functions.paths import InvalidPathError, canonical_path
 from albertplus_cli.functions.registry import FunctionDefinition
 from albertplus_cli.functions.system import SYSTEM_PREFIX, build_system_functions
+from albertplus_cli.functions.user_frames import relative_location, user_frames
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.json_formats import ValueError_, decode, encode, is_canonical
@@ -138,15 +137,10 @@ class Executor:
         return _server_error(f"Uncaught {name}: {exc}{self._frames(exc)}"), UNDEFINED
 
     def _frames(self, exc: BaseException) -> str:
+        """The innermost frames of the user's own code (never albertplus internals), as Convex shows a stack."""
         root = self._project().directory
-        lines = []
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            try:
-                rel = Path(frame.filename).resolve().relative_to(root)
-            except ValueError:
-                continue
-            lines.append(f"\n    at {frame.name} ({rel}:{frame.lineno})")
-        return "".join(lines[:5])
+        frames = list(reversed(user_frames(exc.__traceback__, root)))[:5]
+        return "".join(f"\n    at {frame.name} ({relative_location(frame, root)})" for frame in frames)
 
     def _finish(self, outcome: Outcome) -> Outcome:
         if outcome.path.startswith(SYSTEM_PREFIX):

@@ -13,6 +13,7 @@ from pathlib import Path
 from albertplus_cli.auth import state_dir_for
 from albertplus_cli.database import Database
 from albertplus_cli.functions.loader import ProjectLoadError, load_schema
+from albertplus_cli.private_files import ensure_private_dir
 
 DB_FILE_NAME = "data.sqlite3"  # as albertplus_cli.engine.DB_FILE_NAME
 
@@ -41,7 +42,7 @@ def open_project_database(project_dir: Path, db_path: Path | None = None) -> Pro
     schema = load_schema(root)
     if db_path is None:
         state_dir = state_dir_for(root)
-        state_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(state_dir)
         db_path = state_dir / DB_FILE_NAME
     db = Database(Path(db_path), None)
     try:
