@@ -21,6 +21,7 @@ from albertplus_cli.engine import Engine
 from albertplus_cli.private_files import write_private_file
 from albertplus_cli.server.app import build_api_app, build_site_app
 from albertplus_cli.server.backend import Backend
+from albertplus_cli.server.header_limit import HeaderLimitedHttpToolsProtocol
 from albertplus_cli.server.terminal import Terminal
 from albertplus_cli.sync.hub import SyncHub
 
@@ -76,6 +77,7 @@ class _QuietServer(uvicorn.Server):
 
 def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
+                          http=HeaderLimitedHttpToolsProtocol,  # 431 past MAX_HEADER_BYTES
                           ws_max_size=16 * 1024 * 1024 + 4096, ws_ping_interval=5.0, ws_ping_timeout=120.0,
                           timeout_keep_alive=30, backlog=4096)
 
