@@ -64,7 +64,8 @@ def add(ctx, args):
 
 @query(args={})
 def mine(ctx, args):
-    return [n["text"] for n in ctx.db.query("notes").with_index("by_owner", lambda r: r.eq("owner", owner(ctx))).collect()]
+    notes = ctx.db.query("notes").with_index("by_owner", lambda r: r.eq("owner", owner(ctx))).collect()
+    return [n["text"] for n in notes]
 
 
 @mutation(args={})
