@@ -2,9 +2,9 @@
 
 httptools (uvicorn's HTTP parser) has no limit of its own: a 40 MB header was accepted (the server grew by
 400 MB) and a 50 MB bearer token reached the JWT parser. This protocol counts the bytes a request's head
-arrives in and refuses it once they pass the limit, before any header reaches the app. The count is of
-whole received chunks while the head is incomplete, so it can only over-count (by a pipelined request's
-preceding bytes), never let a larger head through.
+arrives in and refuses it once they pass the limit, before any header reaches the app: an incomplete head
+by the received chunks it spans (so the parser never holds more than the limit and one chunk), a complete
+one by the size of its parsed request line and headers.
 """
 
 from __future__ import annotations
@@ -29,27 +29,38 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._in_head = True  # between the end of one request (or the connection's start) and its headers' end
+        self._in_head = False  # from a request's first byte to the end of its headers
         self._head_bytes = 0
         self._refused = False
 
+    def on_message_begin(self) -> None:
+        self._in_head = True
+        self._head_bytes = 0
+        super().on_message_begin()
+
     def on_headers_complete(self) -> None:
         self._in_head = False
-        self._head_bytes = 0
+        if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEADER_BYTES:
+            self._refuse()  # a head that arrived whole in one chunk: refused before the app is called
+            return
         super().on_headers_complete()
 
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
     def on_message_complete(self) -> None:
-        self._in_head = True
-        super().on_message_complete()
+        if not self._refused:
+            super().on_message_complete()
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
         super().data_received(data)
-        if self._in_head and not self.transport.is_closing():
+        if self._in_head and not self._refused and not self.transport.is_closing():
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEADER_BYTES:
-                self._refuse()
+                self._refuse()  # the head is still incomplete: refused before it grows any further
 
     def _refuse(self) -> None:
         self._refused = True
