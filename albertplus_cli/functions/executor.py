@@ -215,8 +215,9 @@ class Executor:
     ) -> None:
         """Queue a mutation; `on_done(outcome)` runs on the writer thread once the commit is durable.
 
-        `session` = (sessionId, requestId) de-duplicates a mutation re-sent after a reconnect: the first
-        successful result is stored in the same transaction and replayed instead of running again."""
+        `session` = (dedupe key, requestId) de-duplicates a mutation re-sent after a reconnect: the first
+        successful result is stored in the same transaction and replayed instead of running again. The sync
+        layer's key (`sync/mutation_dedupe.py`) binds the session id to the caller, the function and the args."""
         start = time.perf_counter()
         outcome = Outcome(path, "mutation", ok=False)
         try:
