@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -154,10 +153,3 @@ def repeated(block: bytes, total: int) -> Iterable[bytes]:
         yield block
         sent += len(block)
 
-
-def wait_for_file(path: Path, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{path} did not appear")
-        time.sleep(0.05)
