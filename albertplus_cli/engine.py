@@ -19,6 +19,7 @@ from albertplus_cli.database import SchemaChange
 from albertplus_cli.database.schema_push import Progress
 from albertplus_cli.functions.executor import Executor
 from albertplus_cli.functions.loader import Project, load_project
+from albertplus_cli.private_files import ensure_private_dir
 from albertplus_cli.project import locate_project, open_database
 
 #: Called with the project folder before each load of its code (`albertplus dev` and `run` pass codegen's
@@ -71,7 +72,7 @@ class Engine:
         layout = locate_project(project_dir)
         self.project_dir = layout.root
         self.state_dir = layout.state_dir
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.state_dir)  # the database and the keys live here: owner-only
         self._before_load = before_load
         self._project = self._load()
         self.db = open_database(layout, self._project.schema, db_path, progress)

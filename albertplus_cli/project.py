@@ -15,6 +15,7 @@ from pathlib import Path
 from albertplus_cli.database import Database
 from albertplus_cli.database.schema_push import Progress
 from albertplus_cli.functions.loader import ProjectLoadError, load_schema
+from albertplus_cli.private_files import ensure_private_dir
 from albertplus_cli.schema import SchemaDefinition
 
 STATE_DIR_NAME = ".albertplus"
@@ -73,7 +74,7 @@ def open_database(layout: ProjectLayout, schema: SchemaDefinition | None, db_pat
     Raises SchemaValidationError (stored documents do not match the schema) after closing the database.
     """
     if db_path is None:
-        layout.state_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(layout.state_dir)
         db_path = layout.database_file
     db = Database(Path(db_path), None)
     try:

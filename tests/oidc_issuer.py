@@ -72,10 +72,11 @@ def hs256_with_public_key(key: rsa.RSAPrivateKey, kid: str, claims: dict[str, An
 
 @dataclass
 class Issuer:
-    """State served by the test issuer; tests change `jwks` to rotate keys."""
+    """State served by the test issuer; tests change `jwks` to rotate keys and `delay` to slow it down."""
 
     jwks: dict[str, Any]
     base_url: str = ""
+    delay: float = 0.0  # seconds every answer waits: a slow (or, when long, unreachable) issuer
     requests: list[str] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
@@ -99,6 +100,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         issuer: Issuer = self.server.issuer
         issuer.requests.append(self.path)
+        if issuer.delay:
+            time.sleep(issuer.delay)
         if self.path == "/.well-known/openid-configuration":
             body: Any = {"issuer": issuer.base_url, "jwks_uri": issuer.base_url + "/jwks.json"}
         elif self.path == "/jwks.json":
@@ -107,11 +110,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass  # a slow answer the client stopped waiting for
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"storage"},
     {"schema"},
     {"values"},
+    {"private_files", "terminal_text"},  # leaf helpers every layer may use: owner-only files, escaped text
 ]
 RANK = {component: depth for depth, layer in enumerate(LAYERS) for component in layer}
 

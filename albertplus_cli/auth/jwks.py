@@ -1,11 +1,11 @@
 """Public signing keys of one provider: fetched, parsed and cached.
 
-`verify()` runs both on worker threads and on the asyncio loop thread, so the cache is guarded by a lock
-and a fetch blocks only the callers that actually need new keys (callers whose key is cached never wait
-on the network). Fetches are bounded (a timeout, 2 retries on network errors) and rate limited: an
-unknown `kid` triggers at most one refetch per `min_refresh_interval` seconds per provider, and a failed
-fetch is not retried before that interval either. Keys already cached keep working while the issuer is
-unreachable.
+`verify()` runs on request threads, so fetching never happens on them: an unknown `kid` starts one background
+fetch per provider (bounded by a timeout, 2 retries on network errors), at most one per
+`min_refresh_interval` seconds, and a failed fetch is not retried before that interval either. Callers whose
+key is cached never wait; a caller with an unknown key waits only for a fetch it started itself (or the very
+first one), at most `wait_timeout` seconds, and is otherwise answered "unknown key" at once. Keys already
+cached keep working while the issuer is slow or unreachable.
 
 Only RSA and EC (P-256) public keys are kept; symmetric (`oct`) keys are ignored, so a token can never be
 checked with an HMAC secret.
@@ -117,7 +117,7 @@ def _json(data: bytes, what: str) -> Any:
 
 
 class JwksCache:
-    """The cached key set of one provider."""
+    """The cached key set of one provider, refreshed by one background fetch at a time."""
 
     def __init__(
         self,
@@ -126,39 +126,53 @@ class JwksCache:
         http_timeout: float = 3.0,
         retries: int = 2,
         min_refresh_interval: float = 10.0,
+        wait_timeout: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.provider = provider
         self.http_timeout = http_timeout
         self.retries = retries
         self.min_refresh_interval = min_refresh_interval
+        self.wait_timeout = http_timeout if wait_timeout is None else wait_timeout
         self._clock = clock
         self._lock = threading.Lock()  # guards the fields below
-        self._fetch_lock = threading.Lock()  # one fetch at a time per provider
         self._keys: list[VerificationKey] | None = None
-        self._last_attempt: float | None = None
+        self._last_attempt: float | None = None  # when the last fetch ended
         self._last_error: str | None = None
+        self._inflight: threading.Event | None = None  # set when the running fetch ends
+        self._inflight_deadline = 0.0  # nobody waits for the running fetch past this moment
         self.fetch_count = 0
 
     # -- lookup -----------------------------------------------------------------------------------------
 
     def keys_for(self, kid: str | None, algorithm: str) -> list[VerificationKey]:
-        """Candidate keys for a token header; fetches (or refetches, rate limited) when none is cached.
+        """Candidate keys for a token header; starts a (rate limited) background fetch when none is cached.
+
+        Only the caller that started a fetch waits for it, and everyone while the issuer's very first fetch
+        runs (so the first tokens after a start verify); never past `wait_timeout` from the fetch's start.
+        Everyone else is answered at once: a slow or dead issuer then ties up at most one request thread, and
+        tokens with made-up `kid`s cannot queue the others behind it.
 
         Raises `KeyFetchError` when keys are needed and cannot be fetched, `AuthenticationError`
-        ("unknown key id ...") when the fresh key set does not have the token's `kid`.
+        ("unknown key id ...") when the key set does not have the token's `kid`.
         """
         found = self._lookup(kid, algorithm)
         if found:
             return found
-        with self._fetch_lock:
-            found = self._lookup(kid, algorithm)  # another thread may have just fetched
-            if found:
-                return found
-            self._refresh_if_allowed()
+        fetch, may_wait = self._refresh()
+        if fetch is not None and may_wait:
+            fetch.wait(max(self._inflight_deadline - self._clock(), 0.0))
         found = self._lookup(kid, algorithm)
         if found:
             return found
+        with self._lock:
+            pending = self._inflight is not None
+            have_keys = self._keys is not None
+            last_error = self._last_error
+        if last_error is not None and not (pending and may_wait):
+            raise KeyFetchError(self._fetch_error_message(last_error))
+        if not have_keys:
+            raise KeyFetchError(self._fetch_error_message(f"no answer within {self.wait_timeout:g} s (still trying)"))
         issuer = self.provider.issuer
         if kid is not None:
             raise AuthenticationError(f"unknown key id {_short(kid)!r} for issuer {_short(issuer)!r}")
@@ -174,26 +188,44 @@ class JwksCache:
             return exact or [k for k in fitting if k.kid is None]
         return fitting
 
-    def _refresh_if_allowed(self) -> None:
+    def _refresh(self) -> tuple[threading.Event | None, bool]:
+        """The running fetch (starting one unless the last ended less than `min_refresh_interval` ago) and
+        whether this caller may wait for it; (None, False) when rate limited."""
         now = self._clock()
         with self._lock:
-            recent = self._last_attempt is not None and now - self._last_attempt < self.min_refresh_interval
-            last_error = self._last_error
-        if recent:
-            if last_error is not None:  # the issuer failed moments ago: do not hammer it
-                raise KeyFetchError(self._fetch_error_message(last_error))
-            return  # rate limited: keep the cached keys
+            first = self._keys is None and self._last_error is None
+            if self._inflight is not None:
+                return self._inflight, first
+            if self._last_attempt is not None and now - self._last_attempt < self.min_refresh_interval:
+                return None, False
+            fetch = self._inflight = threading.Event()
+            self._inflight_deadline = now + self.wait_timeout
+        if self._needs_network():
+            threading.Thread(target=self._run_fetch, args=(fetch,), name="albertplus-jwks", daemon=True).start()
+        else:
+            self._run_fetch(fetch)  # a file, a data: URI or an inline JWKS: no network to wait on
+        return fetch, True
+
+    def _needs_network(self) -> bool:
+        source = self.provider.jwks_source
+        return self.provider.discovery or (isinstance(source, str) and source.startswith(("http://", "https://")))
+
+    def _run_fetch(self, done: threading.Event) -> None:
+        keys: list[VerificationKey] | None = None
+        error: str | None = None
         try:
             keys = self._fetch()
         except JwksFetchFailure as exc:
-            with self._lock:
-                self._last_attempt = self._clock()
-                self._last_error = str(exc)
-            raise KeyFetchError(self._fetch_error_message(str(exc))) from None
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a fetch must always end, or its waiters would wait in vain
+            error = type(exc).__name__
         with self._lock:
-            self._keys = keys
+            if keys is not None:
+                self._keys = keys
+            self._last_error = error
             self._last_attempt = self._clock()
-            self._last_error = None
+            self._inflight = None
+        done.set()
 
     def _fetch_error_message(self, reason: str) -> str:
         return f"could not fetch keys for issuer {_short(self.provider.issuer)!r}: {reason}"

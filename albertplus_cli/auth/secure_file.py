@@ -14,13 +14,14 @@ import secrets
 import stat
 from pathlib import Path
 
+from albertplus_cli.private_files import ensure_private_dir
+
 PRIVATE_FILE_MODE = 0o600
 
 
 def ensure_state_dir(state_dir: Path) -> Path:
-    """Create `state_dir` (and its parents) if missing; owner-only permissions for a new directory."""
-    state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return state_dir
+    """Create `state_dir` (and its parents) if missing; it and its files become owner-only."""
+    return ensure_private_dir(state_dir)
 
 
 def read_or_create_private_file(path: Path, content: bytes) -> bytes:

@@ -36,7 +36,7 @@ _MALFORMED = "malformed token"
 
 
 class TokenVerifier:
-    """Verifies JWTs issued by `providers`. Thread-safe; `verify` may block briefly on a key fetch."""
+    """Verifies JWTs issued by `providers`. Thread-safe; `verify` waits on a key fetch only as `JwksCache` says."""
 
     def __init__(
         self,
@@ -53,13 +53,17 @@ class TokenVerifier:
         self.leeway = leeway
         self._clock = clock
         self._by_issuer: dict[str, list[tuple[Provider, JwksCache]]] = {}
+        shared: dict[tuple[str, bool, str], JwksCache] = {}  # one key set (one fetch) per issuer and key source
         for provider in self.providers:
-            keys = JwksCache(
-                provider,
-                http_timeout=http_timeout,
-                retries=retries,
-                min_refresh_interval=min_refresh_interval,
-            )
+            source = (provider.normalized_issuer, provider.discovery, repr(provider.jwks_source))
+            keys = shared.get(source)
+            if keys is None:
+                keys = shared[source] = JwksCache(
+                    provider,
+                    http_timeout=http_timeout,
+                    retries=retries,
+                    min_refresh_interval=min_refresh_interval,
+                )
             self._by_issuer.setdefault(provider.normalized_issuer, []).append((provider, keys))
         self._jws = PyJWS()
         self._cache_size = token_cache_size
@@ -203,12 +207,38 @@ class TokenVerifier:
                 self._cache.popitem(last=False)
 
 
+# Real headers and claims are a level or two deep; a payload nested ~1,000 levels made json.loads raise
+# RecursionError (an HTTP 500, a WebSocket dropped with 1006) and would strain every copy of the identity.
+MAX_TOKEN_NESTING = 32
+
+
 def _b64url_json(segment: str) -> Any:
     padded = segment + "=" * (-len(segment) % 4)
     try:
-        return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, UnicodeError, binascii.Error) as exc:
         raise AuthenticationError(_MALFORMED) from exc
+    except RecursionError:
+        raise AuthenticationError(f"{_MALFORMED}: nested too deeply") from None
+    if _nesting(value) > MAX_TOKEN_NESTING:
+        raise AuthenticationError(f"{_MALFORMED}: nested more than {MAX_TOKEN_NESTING} levels deep")
+    return value
+
+
+def _nesting(value: Any) -> int:
+    """How deeply lists and objects nest in a decoded JSON value (iterative: no recursion limit to hit)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_TOKEN_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -13,6 +13,7 @@ import typer
 
 from albertplus_cli.cli.common import PROJECT_OPTION, admin_key_for, err_console, fail, project_root, running_server_url
 from albertplus_cli.cli.main import app
+from albertplus_cli.terminal_text import safe_text
 from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 
 RUN_HELP = """Run a function as admin (internal functions too) and print its result as JSON.
@@ -73,7 +74,7 @@ def run_command(
     else:
         ok, value, logs = _run_local(root, function, decoded_args, acting_as)
     for line in logs:
-        err_console.print(line, markup=False)
+        err_console.print(safe_text(line), markup=False)
     if not ok:
         raise fail(str(value))
     typer.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
@@ -104,17 +105,22 @@ def _run_remote(url: str, admin_key: str, function: str, args: dict[str, Any],
 
 def _run_local(root: Path, function: str, args: dict[str, Any],
                acting_as: dict[str, Any] | None) -> tuple[bool, Any, list[str]]:
-    from albertplus_cli.auth import ADMIN, Identity, normalize_user_attributes
+    from albertplus_cli.auth import ADMIN, DEV_ISSUER, Identity, normalize_user_attributes
     from albertplus_cli.codegen import ensure_bootstrap
     from albertplus_cli.engine import Engine
     from albertplus_cli.functions.loader import ProjectLoadError
 
     try:
+        # The same default issuer as the server gives `--identity` (the dev key's), so both paths act alike.
+        user = None if acting_as is None else normalize_user_attributes(acting_as, default_issuer=DEV_ISSUER)
+        who = ADMIN if user is None else Identity("admin", user=user)
+    except ValueError as e:
+        return False, f"--identity: {e}", []
+    try:
         engine = Engine(root, before_load=ensure_bootstrap)
     except ProjectLoadError as e:
         return False, f"the project failed to load:\n{e}", []
     try:
-        who = ADMIN if acting_as is None else Identity("admin", user=normalize_user_attributes(acting_as))
         outcome = engine.executor.run_any(function, args, who, public_only=False)
     finally:
         engine.close()

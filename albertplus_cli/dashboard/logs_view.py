@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from albertplus_cli.dashboard.client import AdminKeyRejected, ServerUnavailable, short_error
 from albertplus_cli.dashboard.view import DashboardView
+from albertplus_cli.terminal_text import safe_line, safe_text
 
 MAX_ENTRIES = 2000
 KIND_LETTER = {"query": "Q", "mutation": "M", "action": "A"}
@@ -113,14 +114,14 @@ class LogsView(DashboardView):
         status = Text("ok", style="green") if entry["ok"] else Text("error", style="bold red")
         if entry["ok"]:
             lines = entry.get("logLines") or []
-            detail = Text(" | ".join(lines)[:200], style="cyan") if lines else Text("")
+            detail = Text(safe_line(" | ".join(lines)[:200]), style="cyan") if lines else Text("")
         else:
-            detail = Text(short_error(entry.get("error")).split("\n", 1)[0][:200], style="red")
+            detail = Text(safe_line(short_error(entry.get("error")).split("\n", 1)[0][:200]), style="red")
         kind = entry.get("kind", "?")
         table.add_row(
             Text(fmt.clock(entry["time"])),
             Text(KIND_LETTER.get(kind, "?"), style="bold"),
-            Text(entry["path"]),
+            Text(safe_line(entry["path"])),
             Text(fmt.duration(entry.get("durationMs", 0.0))),
             status,
             detail,
@@ -161,10 +162,10 @@ class LogsView(DashboardView):
         fmt = self.fmt
         text = Text()
         text.append(f"{fmt.clock(entry['time'])} {entry['kind']} ", style="dim")
-        text.append(entry["path"], style="bold")
+        text.append(safe_line(entry["path"]), style="bold")
         text.append(f" {fmt.duration(entry.get('durationMs', 0.0))}", style="dim")
         for line in entry.get("logLines") or []:
-            text.append("\n" + line, style="cyan")
+            text.append("\n" + safe_text(line), style="cyan")
         if entry.get("error"):
-            text.append("\n" + short_error(entry["error"]), style="red")
+            text.append("\n" + safe_text(short_error(entry["error"])), style="red")
         self.query_one("#logs-detail", Static).update(text)

@@ -11,10 +11,8 @@ import logging
 import os
 import secrets
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
@@ -31,6 +29,7 @@ from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.functions.paths import InvalidPathError, canonical_path
 from albertplus_cli.functions.registry import FunctionDefinition
 from albertplus_cli.functions.system import SYSTEM_PREFIX, build_system_functions
+from albertplus_cli.functions.user_frames import relative_location, user_frames
 from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.json_formats import InvalidValueError, decode, encode, is_canonical
@@ -168,15 +167,10 @@ class Executor:
         return _server_error(f"Uncaught {name}: {exc}{self._frames(exc)}"), UNDEFINED
 
     def _frames(self, exc: BaseException) -> str:
+        """The innermost frames of the user's own code (never albertplus internals), as Convex shows a stack."""
         root = self._project().directory
-        lines = []
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            try:
-                rel = Path(frame.filename).resolve().relative_to(root)
-            except ValueError:
-                continue
-            lines.append(f"\n    at {frame.name} ({rel}:{frame.lineno})")
-        return "".join(lines[:5])
+        frames = list(reversed(user_frames(exc.__traceback__, root)))[:5]
+        return "".join(f"\n    at {frame.name} ({relative_location(frame, root)})" for frame in frames)
 
     def _finish(self, outcome: Outcome) -> Outcome:
         if outcome.path.startswith(SYSTEM_PREFIX):
@@ -253,8 +247,9 @@ class Executor:
     ) -> None:
         """Queue a mutation; `on_done(outcome)` runs on the writer thread once the commit is durable.
 
-        `session` = (sessionId, requestId) de-duplicates a mutation re-sent after a reconnect: the first
-        successful result is stored in the same transaction and replayed instead of running again."""
+        `session` = (dedupe key, requestId) de-duplicates a mutation re-sent after a reconnect: the first
+        successful result is stored in the same transaction and replayed instead of running again. The sync
+        layer's key (`sync/mutation_dedupe.py`) binds the session id to the caller, the function and the args."""
         start = time.perf_counter()
         outcome = Outcome(path, "mutation", ok=False)
         try:

@@ -20,6 +20,7 @@ from typing import Any
 
 from albertplus_cli.functions.paths import InvalidPathError, canonical_path, module_path_of
 from albertplus_cli.functions.registry import FunctionDefinition
+from albertplus_cli.functions.user_frames import user_frames
 from albertplus_cli.schema import SchemaDefinition
 
 FUNCTIONS_PACKAGE = "functions"
@@ -62,13 +63,13 @@ class Project:
 
 
 def _error_from_exception(exc: BaseException, project_dir: Path) -> ProjectLoadError:
-    """Point at the deepest frame inside the project (or the syntax error's own location)."""
+    """Point at the deepest frame of the user's own code (or the syntax error's own location)."""
     if isinstance(exc, SyntaxError):
         file = exc.filename or "?"
         rel = _relative(file, project_dir)
         return ProjectLoadError(f"{type(exc).__name__}: {exc.msg}", rel, exc.lineno, exc.text,
                                 "".join(traceback.format_exception_only(type(exc), exc)))
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _inside(f.filename, project_dir)]
+    frames = user_frames(exc.__traceback__, project_dir)
     detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     if frames:
         frame = frames[-1]
@@ -76,14 +77,6 @@ def _error_from_exception(exc: BaseException, project_dir: Path) -> ProjectLoadE
         source = frame.line or linecache.getline(frame.filename, frame.lineno or 0)
         return ProjectLoadError(f"{type(exc).__name__}: {exc}", rel, frame.lineno, source, detail)
     return ProjectLoadError(f"{type(exc).__name__}: {exc}", detail=detail)
-
-
-def _inside(filename: str, project_dir: Path) -> bool:
-    try:
-        Path(filename).resolve().relative_to(project_dir.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def _relative(filename: str, project_dir: Path) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_COMPONENT = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
+_COMPONENT = re.compile(r"[A-Za-z0-9_.]{1,64}")  # fullmatch: `$` would let a trailing newline through
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HAS_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
@@ -18,7 +19,7 @@ class InvalidPathError(ValueError):
 
 
 def _check_component(part: str, path: str) -> None:
-    if not _COMPONENT.match(part) or not _HAS_ALNUM.search(part) or part.startswith("__") or ".." in part:
+    if not _COMPONENT.fullmatch(part) or not _HAS_ALNUM.search(part) or part.startswith("__") or ".." in part:
         raise InvalidPathError(f"Invalid function path {path!r}")
 
 
@@ -43,7 +44,7 @@ def canonical_path(path: object) -> str:
     for part in parts:
         if "." in part or not part:
             raise InvalidPathError(f"Invalid function path {path!r}")
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name) or name.startswith("__"):
+    if not _NAME.fullmatch(name) or name.startswith("__"):
         raise InvalidPathError(f"Invalid function name in path {path!r}")
     return "/".join(parts) + ":" + name
 

@@ -20,13 +20,21 @@ import uvicorn
 from albertplus_cli.backend import Backend
 from albertplus_cli.codegen import ensure_bootstrap
 from albertplus_cli.engine import Engine
+from albertplus_cli.private_files import write_private_file
 from albertplus_cli.project import NotAProjectError, locate_project
 from albertplus_cli.server.app import build_api_app, build_site_app
+from albertplus_cli.server.header_limit import HeaderLimitedHttpToolsProtocol
 from albertplus_cli.server.reload import BackfillProgress, PushHistory, push_changes
 from albertplus_cli.server.terminal import Terminal
 from albertplus_cli.sync.hub import SyncHub
 
 SERVER_FILE = "server.json"
+# `dev` trusts the project's dev signing key so sign-in works offline; whoever can read the key can sign in as
+# any user, Clerk's included (same `sub` space), so the developer is told once, at start-up.
+DEV_KEY_TRUST_NOTICE = (
+    "Trusts tokens signed by the local dev key (.albertplus/dev_signing_key.pem, `albertplus token`): "
+    "whoever can read it can sign in as any user."
+)
 
 
 class DevServerError(Exception):
@@ -72,6 +80,7 @@ class _QuietServer(uvicorn.Server):
 
 def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
+                          http=HeaderLimitedHttpToolsProtocol,  # 431 past MAX_HEADER_BYTES
                           ws_max_size=16 * 1024 * 1024 + 4096, ws_ping_interval=5.0, ws_ping_timeout=120.0,
                           timeout_keep_alive=30, backlog=4096)
 
@@ -139,7 +148,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
     url = f"http://{options.host}:{options.port}"
     site_url = f"http://{options.host}:{options.site_port}"
     server_file = engine.state_dir / SERVER_FILE
-    server_file.write_text(json.dumps({"url": url, "siteUrl": site_url, "pid": os.getpid()}))
+    write_private_file(server_file, json.dumps({"url": url, "siteUrl": site_url, "pid": os.getpid()}))
     watcher: asyncio.Task[None] | None = None
     if options.watch:
         # Arm the file watcher before saying so: a save right after "Watching" must not be missed.
@@ -156,6 +165,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
         f"  Site (HTTP actions): {site_url}\n"
         f"  Database: {engine.db.path}\n"
         f"  Admin key: `albertplus admin-key`   Dev login token: `albertplus token --subject user_demo`\n"
+        f"  {DEV_KEY_TRUST_NOTICE}\n"
         + ("  Watching schema.py and functions/ for changes.\n" if options.watch else "")
         + "  Press Ctrl+C to stop."
     )

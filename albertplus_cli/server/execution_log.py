@@ -1,7 +1,9 @@
 """Recent function executions in a ring buffer, and the admin routes that read it (the dashboard's log stream).
 
 An executor listener appends every finished execution (queries, reactive re-runs, mutations, actions; not the
-dashboard's own `_system/...` calls) with a sequence number. Readers poll with the last number they saw:
+dashboard's own `_system/...` calls) with a sequence number; paths, log lines and errors are kept with their
+control characters escaped, since every reader prints them to a terminal. Readers poll with the last number
+they saw:
 
 - `GET /api/albertplus/logs?after=N&limit=M` (admin) → `{"entries": [...], "cursor": last N, "oldest": first N kept}`;
   an entry is `{id, time (unix s), path, kind, ok, durationMs, logLines, error}`.
@@ -25,6 +27,7 @@ from albertplus_cli.backend import Backend
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.server.http_errors import unauthorized
 from albertplus_cli.server.json_response import json_response
+from albertplus_cli.terminal_text import safe_line, safe_text
 
 CAPACITY = 2000
 MAX_PAGE = 1000
@@ -41,12 +44,12 @@ class ExecutionLog:
     def record(self, outcome: Outcome) -> None:
         entry = {
             "time": time.time(),
-            "path": outcome.path,
+            "path": safe_line(outcome.path),
             "kind": outcome.kind,
             "ok": outcome.ok,
             "durationMs": round(outcome.duration * 1000, 3),
-            "logLines": list(outcome.log_lines),
-            "error": None if outcome.ok else (outcome.error_message or "error"),
+            "logLines": [safe_text(line) for line in outcome.log_lines],
+            "error": None if outcome.ok else safe_text(outcome.error_message or "error"),
         }
         with self._lock:
             entry["id"] = self._next

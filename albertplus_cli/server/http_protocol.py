@@ -36,8 +36,8 @@ def check_client_version(request: Request) -> None:
                                                   "(expected <client>-<semver>, e.g. npm-1.48.0)")
 
 
-async def read_json_body(request: Request, *, allow_empty: bool = False) -> Any:
-    content_type = request.headers.get("content-type", "")
+async def read_body(request: Request) -> bytes:
+    """The request body, streamed and refused (413) as soon as it passes MAX_BODY_SIZE: never buffered whole."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_SIZE:
         raise HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
@@ -46,12 +46,18 @@ async def read_json_body(request: Request, *, allow_empty: bool = False) -> Any:
         body += chunk
         if len(body) > MAX_BODY_SIZE:
             raise HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
+    return bytes(body)
+
+
+async def read_json_body(request: Request, *, allow_empty: bool = False) -> Any:
+    content_type = request.headers.get("content-type", "")
+    body = await read_body(request)
     if allow_empty and not body.strip():
         return None
     if not content_type.split(";")[0].strip().lower() == "application/json":
         raise bad_request("BadJsonBody", "Expected request with `Content-Type: application/json`")
     try:
-        return orjson.loads(bytes(body))
+        return orjson.loads(body)
     except orjson.JSONDecodeError as e:
         raise bad_request("BadJsonBody", f"Failed to deserialize the JSON body: {e}") from None
 

@@ -12,7 +12,6 @@ import linecache
 import os
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from albertplus_cli.backend import Backend
 from albertplus_cli.database import SchemaValidationError
 from albertplus_cli.engine import Engine
 from albertplus_cli.functions.loader import ProjectLoadError
+from albertplus_cli.functions.user_frames import user_frames
 from albertplus_cli.server.terminal import Terminal
 from albertplus_cli.sync.hub import SyncHub
 
@@ -109,7 +109,7 @@ def render_load_error(error: ProjectLoadError, project_dir: Path) -> RenderableT
     parts: list[RenderableType] = [Text(str(error).split("\n", 1)[0], style="red")]
     cause = error.__cause__
     if cause is not None and not isinstance(cause, SyntaxError) and cause.__traceback__ is not None:
-        frames = [f for f in traceback.extract_tb(cause.__traceback__) if _inside(f.filename, project_dir)]
+        frames = user_frames(cause.__traceback__, project_dir)  # never albertplus's own frames
         if len(frames) > 1:
             stack = Text("Traceback (project frames, most recent call last):\n", style="dim")
             for frame in frames:
@@ -139,14 +139,6 @@ def _code_frame(path: Path, line: int) -> RenderableType | None:
     width = max((len(text) for text in lines[first - 1:last]), default=1) or 1
     return Syntax(source, "python", line_numbers=True, line_range=(first, last), highlight_lines={line},
                   theme="ansi_dark", background_color="default", code_width=width)
-
-
-def _inside(filename: str, project_dir: Path) -> bool:
-    try:
-        Path(filename).resolve().relative_to(project_dir.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 def _relative(filename: str, project_dir: Path) -> str:

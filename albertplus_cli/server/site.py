@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
+from pathlib import Path
 
+from rich.markup import escape
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,9 +14,12 @@ from albertplus_cli.auth import ANONYMOUS, AuthenticationError
 from albertplus_cli.backend import Backend
 from albertplus_cli.functions import deployment_env
 from albertplus_cli.functions.context import ActionCtx
-from albertplus_cli.server.http_protocol import MAX_BODY_SIZE
+from albertplus_cli.functions.user_frames import relative_location, user_frames
+from albertplus_cli.server.http_errors import HttpError
+from albertplus_cli.server.http_protocol import read_body
 from albertplus_cli.server.http_router import HttpRequest, HttpResponse, HttpRouter
 from albertplus_cli.server.json_response import json_response
+from albertplus_cli.terminal_text import safe_line
 
 
 def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Route]:
@@ -28,9 +32,10 @@ def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Ro
         if action is None:
             return json_response({"code": "NotFound",
                                   "message": f"No HTTP action for {request.method} {request.url.path}"}, 404)
-        body = await request.body()
-        if len(body) > MAX_BODY_SIZE:
-            return json_response({"code": "PayloadTooLarge", "message": "Request body is too large"}, 413)
+        try:
+            body = await read_body(request)  # streamed: a 300 MB upload stops at the limit, never buffered whole
+        except HttpError as e:
+            return e.response()
         http_request = HttpRequest(request.method, str(request.url), request.url.path, dict(request.headers), body,
                                    dict(request.query_params))
         authorization = request.headers.get("authorization")
@@ -50,8 +55,7 @@ def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Ro
         except AuthenticationError as e:
             return json_response({"code": "Unauthenticated", "message": str(e)}, 401)
         except Exception as e:  # noqa: BLE001 - a failing HTTP action is a 500 from user code, as in Convex
-            log(f"[red]HTTP action {request.method} {request.url.path} failed:[/red] {e}\n"
-                + "".join(traceback.format_exception(type(e), e, e.__traceback__)[-3:]))
+            log(_failure_report(request, e, backend.engine.project.directory))
             return json_response({"code": "HttpActionError", "message": f"Uncaught {type(e).__name__}: {e}"}, 500)
         if not isinstance(result, HttpResponse):
             return json_response({"code": "HttpActionError",
@@ -60,3 +64,14 @@ def site_routes(backend: Backend, log: Callable[[str], None] = print) -> list[Ro
         return Response(body_out, status_code=result.status, headers=result.headers)
 
     return [Route("/{path:path}", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])]
+
+
+def _failure_report(request: Request, exc: Exception, project_dir: Path) -> str:
+    """The dev terminal's lines for a failing HTTP action: the caller's path and the error escaped (markup and
+    control characters), and the innermost frames of the user's own code only."""
+    where = escape(safe_line(f"{request.method} {request.url.path}"[:300]))
+    error = escape(safe_line(f"{type(exc).__name__}: {exc}"[:500]))
+    frames = list(reversed(user_frames(exc.__traceback__, project_dir)))[:3]
+    stack = "".join(f"\n    at {escape(frame.name)} ({escape(relative_location(frame, project_dir))})"
+                    for frame in frames)
+    return f"[red]HTTP action {where} failed:[/red] {error}{stack}"

@@ -1,4 +1,8 @@
-"""What `albertplus dev` prints: a banner, one line per function execution (with its log lines), pushes."""
+"""What `albertplus dev` prints: a banner, one line per function execution (with its log lines), pushes.
+
+Paths, error messages and log lines come from callers: their control characters are shown escaped
+(`albertplus_cli.terminal_text`), never sent to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from albertplus_cli.functions.outcome import Outcome
+from albertplus_cli.terminal_text import safe_line, safe_text
 
 KIND_LETTER = {"query": "Q", "mutation": "M", "action": "A", "unknown": "?"}
 
@@ -31,21 +36,13 @@ class Terminal:
         letter = KIND_LETTER.get(outcome.kind, "?")
         ms = outcome.duration * 1000
         status = "[green]ok[/green]" if outcome.ok else "[red]error[/red]"
-        path = escape(_printable(outcome.path))
+        path = escape(safe_line(outcome.path))
         line = f"[dim]{now}[/dim] [bold]{letter}[/bold] {path} [dim]{ms:.1f} ms[/dim] {status}"
         if not outcome.ok and outcome.error_message:
             first = outcome.error_message.split("\n", 2)
             detail = first[1] if len(first) > 1 else first[0]
-            line += f" [red]{escape(detail[:300])}[/red]"
+            line += f" [red]{escape(safe_line(detail[:300]))}[/red]"
         self.console.print(line)
         for log_line in outcome.log_lines:
-            self.console.print(f"    [cyan]{escape(log_line)}[/cyan]")
+            self.console.print(f"    [cyan]{escape(safe_text(log_line))}[/cyan]")
 
-
-def _printable(path: str) -> str:
-    """A function path as the client sent it, with control characters escaped.
-
-    An invalid path is shown as received, and anyone who can reach the port chooses it: raw, a newline forged
-    whole execution lines in the dev output and ESC sequences reached the developer's terminal.
-    """
-    return path if path.isprintable() else repr(path)[1:-1]

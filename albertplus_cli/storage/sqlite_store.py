@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from albertplus_cli.private_files import prepare_database_file
+
 SCHEMA_DDL = """
 CREATE TABLE IF NOT EXISTS tables(
     number INTEGER PRIMARY KEY,
@@ -76,7 +78,7 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_database_file(self.path)  # 0600 before SQLite creates it: -wal/-shm copy its mode
         self._local = threading.local()
         with self.connect() as conn:
             conn.executescript(SCHEMA_DDL)

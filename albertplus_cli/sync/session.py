@@ -21,6 +21,7 @@ from albertplus_cli.backend import Backend
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.sync import protocol
 from albertplus_cli.sync.hub import SharedQuery, SyncHub
+from albertplus_cli.sync.mutation_dedupe import dedupe_key
 from albertplus_cli.sync.protocol import AddQuery, ProtocolError, RemoveQuery
 from albertplus_cli.values.json_formats import InvalidValueError, decode
 
@@ -328,7 +329,9 @@ class Session:
             if error is not None or args is None:
                 outcome = Outcome(path, "mutation", False, error_message=error, ts=self.hub.processed_ts)
             else:
-                session = (self.session_id, request_id) if self.session_id else None
+                # Replayed only for the same caller re-sending the same function and arguments.
+                session = ((dedupe_key(self.session_id, self.identity, path, raw_args), request_id)
+                           if self.session_id else None)
                 outcome = await self.backend.mutation(path, args, self.identity,
                                                       public_only=not self.identity.is_admin, session=session)
             self.outstanding_requests -= 1

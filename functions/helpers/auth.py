@@ -7,6 +7,7 @@ and, for the admin variants, require the `is_admin` claim. Errors carry the orig
 """
 
 import functools
+import hmac
 import os
 
 from albertplus_cli.server import action, mutation, query
@@ -35,8 +36,11 @@ def require_admin(ctx):
 
 
 def auth_api_key(api_key):
+    """Constant-time check of the scraper's `X-API-KEY`: `!=` stops at the first differing character, so
+    response times would reveal the key one character at a time."""
     expected = os.environ.get("CONVEX_API_KEY")
-    if not expected or api_key != expected:
+    given = api_key.encode() if isinstance(api_key, str) else b""
+    if not expected or not hmac.compare_digest(given, expected.encode()):
         raise Error(INVALID_API_KEY)
 
 
