@@ -20,7 +20,9 @@ import orjson
 
 from albertplus_cli.auth import Identity
 from albertplus_cli.database import Database, DatabaseError, Transaction
+from albertplus_cli.database.query_cache import CachedResult, QueryCache
 from albertplus_cli.functions import deadline as deadlines
+from albertplus_cli.functions import determinism
 from albertplus_cli.functions.context import ActionCtx, MutationCtx, QueryCtx
 from albertplus_cli.functions.errors import ConvexError, FunctionNotFound, FunctionTimeout
 from albertplus_cli.functions.loader import Project
@@ -38,6 +40,7 @@ from albertplus_cli.values.validators import ValidationError, Validator
 QUERY_TIMEOUT = float(os.environ.get("ALBERTPLUS_QUERY_TIMEOUT", "5"))
 MUTATION_TIMEOUT = float(os.environ.get("ALBERTPLUS_MUTATION_TIMEOUT", "5"))
 ACTION_TIMEOUT = float(os.environ.get("ALBERTPLUS_ACTION_TIMEOUT", "600"))
+QUERY_CACHE_MB = float(os.environ.get("ALBERTPLUS_QUERY_CACHE_MB", "64"))  # 0 turns the query cache off
 
 ExecutionListener = Callable[[Outcome], None]
 
@@ -59,6 +62,15 @@ def _validate(validator: Validator | None, value: Any, tables: Callable[[str], i
             raise UserFacingError(f"{label}: {e}") from None
 
 
+def _entry_overhead(outcome: Outcome, key: tuple[Any, ...]) -> int:
+    """Estimated bytes of a cache entry besides its value: read-set intervals, log lines, key."""
+    frozen = outcome.read_set
+    intervals = sum(len(lo) + len(hi or b"") + 100 for starts, ends in
+                    zip((frozen.starts if frozen else {}).values(), (frozen.ends if frozen else {}).values(),
+                        strict=True) for lo, hi in zip(starts, ends, strict=True))
+    return intervals + sum(len(line) + 50 for line in outcome.log_lines) + len(key[1]) + len(key[0]) + 400
+
+
 def _server_error(text: str) -> str:
     return f"[Request ID: {request_id()}] Server Error\n{text}"
 
@@ -69,6 +81,7 @@ class Executor:
         self._project = project
         self.listeners: list[ExecutionListener] = []
         self._system: dict[str, FunctionDefinition] | None = None
+        self.query_cache = QueryCache(db, int(QUERY_CACHE_MB * 1024 * 1024))
 
     # -- resolution and validation -----------------------------------------------------------------
 
@@ -180,15 +193,26 @@ class Executor:
         start = time.perf_counter()
         outcome = Outcome(path, "query", ok=False)
         limit: deadlines.Deadline | None = None
+        cache_key: tuple[Any, ...] | None = None
+        owners: tuple[object, ...] = ()
         with capture() as logs:
             try:
                 outcome.path, fn = self.resolve(path, "query", public_only=public_only)
+                cache_key = self._cache_key(outcome.path, fn, args, identity, journal)
+                if cache_key is not None:
+                    owners = (fn, self.db.catalog)
+                    hit, ts = self.query_cache.lookup(cache_key, owners)
+                    if hit is not None:
+                        return self._cached_outcome(outcome, hit, ts, start)
                 limit = deadlines.start(QUERY_TIMEOUT, f"Query {outcome.path}")
+                seen = determinism.watch()
                 try:
                     def body(tx: Transaction) -> Any:
                         checked = self.check_args(fn, args, tx.catalog.table_number)
                         ctx = QueryCtx(tx, identity, self._nested_runner(tx, identity, False))
-                        return self.check_result(fn, fn.handler(ctx, checked), tx.catalog.table_number)
+                        with seen:
+                            value = fn.handler(ctx, checked)
+                        return self.check_result(fn, value, tx.catalog.table_number)
 
                     value, tx = self.db.read(body, deadline=limit, journal=journal)
                 finally:
@@ -196,12 +220,48 @@ class Executor:
                 outcome.ok, outcome.value, outcome.ts = True, value, tx.snapshot_ts
                 outcome.reads = tx.reads
                 outcome.journal = tx.journal_out
+                if seen.used:
+                    cache_key = None  # read the clock or used randomness: never reused
             except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
                 outcome.error_message, outcome.error_data = self._describe(e, limit)
                 outcome.ts = self.db.latest_ts
         outcome.log_lines = logs.flush()
+        if cache_key is not None and outcome.ok:
+            self._remember(cache_key, owners, outcome)
+        outcome.duration = time.perf_counter() - start
+        return self._finish(outcome)
+
+    def _cache_key(self, path: str, fn: FunctionDefinition, args: Any, identity: Identity,
+                   journal: str | None) -> tuple[Any, ...] | None:
+        """The query cache's key for this call, or None when the result must not be reused."""
+        if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
+            return None
+        try:
+            encoded_args = orjson.dumps(encode(args), option=orjson.OPT_SORT_KEYS)
+        except (ValueError_, TypeError, orjson.JSONEncodeError):
+            return None  # not a Convex value: the run reports the error
+        return (path, encoded_args, identity.cache_key(), journal)
+
+    def _remember(self, key: tuple[Any, ...], owners: tuple[object, ...], outcome: Outcome) -> None:
+        if outcome.reads is None:
+            return
+        frozen = outcome.read_set
+        assert frozen is not None
+        try:
+            size = len(orjson.dumps(encode(outcome.value))) + _entry_overhead(outcome, key)
+        except (ValueError_, TypeError, orjson.JSONEncodeError):
+            return
+        self.query_cache.store(key, CachedResult(
+            value=outcome.value, log_lines=list(outcome.log_lines), journal=outcome.journal, reads=outcome.reads,
+            frozen=frozen, ts=outcome.ts, owners=owners, size=size,
+        ))
+
+    def _cached_outcome(self, outcome: Outcome, hit: CachedResult, ts: int, start: float) -> Outcome:
+        outcome.ok, outcome.value, outcome.ts = True, hit.value, ts
+        outcome.reads, outcome.journal, outcome.log_lines = hit.reads, hit.journal, list(hit.log_lines)
+        outcome._frozen = hit.frozen
         outcome.duration = time.perf_counter() - start
         return self._finish(outcome)
 

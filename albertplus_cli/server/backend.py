@@ -1,10 +1,16 @@
-"""What the HTTP and sync handlers share: the engine, worker threads, and auth of incoming credentials."""
+"""What the HTTP and sync handlers share: the engine, where calls run (loop or threads), and auth.
+
+Queries and mutations run on the event loop (see `placement.py` for the budget that moves slow functions to
+threads); actions, slow queries, key fetches and imports use the worker pool. Mutations submitted during one
+loop iteration reach the database as one batch, and their outcomes come back to the loop with one wake-up.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -13,6 +19,7 @@ from albertplus_cli.auth import AuthenticationError, Identity, parse_authorizati
 from albertplus_cli.engine import Engine
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.server.http_errors import HttpError
+from albertplus_cli.server.placement import Placement
 
 T = TypeVar("T")
 VERSION = "albertplus-0.1.0"
@@ -38,6 +45,13 @@ class Backend:
         self.instance_name = instance_name
         workers = int(os.environ.get("ALBERTPLUS_WORKERS", "8"))
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="albertplus-query")
+        self.placement = Placement()
+        self._outgoing: list[tuple[str, dict[str, Any], Identity, Callable[[Outcome], None], bool,
+                                   tuple[str, int] | None]] = []
+        self._arrivals: list[Callable[[], None]] = []
+        self._arrivals_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
 
     async def in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
@@ -52,21 +66,41 @@ class Backend:
         except AuthenticationError as e:
             raise HttpError(401, e.code, str(e)) from None
 
+    async def identity_async(self, authorization: str | None, admin_key_param: str | None = None) -> Identity:
+        """`identity` on the loop when it cannot block (no header, an admin key, a JWT verified before and
+        cached); a JWT seen for the first time is verified on a worker thread (it may fetch signing keys)."""
+        if authorization and authorization[:7].lower().startswith("bearer "):
+            claims = self.engine.verifier.verified_before(authorization[7:])
+            if claims is None:
+                return await self.in_thread(self.identity, authorization, admin_key_param)
+            return Identity("user", claims)
+        return self.identity(authorization, admin_key_param)
+
     async def run(self, kind: str | None, path: str, args: dict[str, Any], identity: Identity,
                   *, public_only: bool = True) -> Outcome:
         executor = self.engine.executor
         if kind == "mutation":
             return await self.mutation(path, args, identity, public_only=public_only)
         if kind == "query":
-            return await self.in_thread(lambda: executor.run_query(path, args, identity, public_only=public_only))
+            return await self.query(path, args, identity, public_only=public_only)
         if kind == "action":
             return await self.in_thread(lambda: executor.run_action(path, args, identity, public_only=public_only))
         return await self.in_thread(lambda: executor.run_any(path, args, identity, public_only=public_only))
 
+    async def query(self, path: str, args: dict[str, Any], identity: Identity, *,
+                    public_only: bool = True) -> Outcome:
+        """Run a query on the loop, or on a worker thread while its function is known to be slow."""
+        executor = self.engine.executor
+        if not self.placement.on_loop(path):
+            return await self.in_thread(lambda: executor.run_query(path, args, identity, public_only=public_only))
+        outcome = executor.run_query(path, args, identity, public_only=public_only)
+        self.placement.observe(path, outcome.duration)
+        return outcome
+
     async def mutation(self, path: str, args: dict[str, Any], identity: Identity, *, public_only: bool = True,
                        session: tuple[str, int] | None = None) -> Outcome:
-        """Await a mutation's outcome; the writer thread hands it straight to this loop (no Future chain)."""
-        loop = asyncio.get_running_loop()
+        """Await a mutation's outcome; the mutations of one loop iteration go to the database as one batch."""
+        loop = self._bind_loop()
         waiter: asyncio.Future[Outcome] = loop.create_future()
 
         def deliver(outcome: Outcome) -> None:
@@ -74,12 +108,63 @@ class Backend:
                 waiter.set_result(outcome)
 
         def hand_over(outcome: Outcome) -> None:
-            loop.call_soon_threadsafe(deliver, outcome)
+            if threading.get_ident() == self._loop_thread:
+                deliver(outcome)  # committed inline on this loop
+            else:
+                self._arrive(lambda: deliver(outcome))
 
-        self.engine.executor.submit_mutation_with_callback(
-            path, args, identity, hand_over, public_only=public_only, session=session,
-        )
+        self._outgoing.append((path, args, identity, hand_over, public_only, session))
+        if len(self._outgoing) == 1:
+            loop.call_soon(self._submit_outgoing)
         return await waiter
+
+    def _bind_loop(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._loop_thread = loop, threading.get_ident()
+        return loop
+
+    def _submit_outgoing(self) -> None:
+        """Loop: hand every mutation queued this iteration to the database at once; commit them right here
+        when the writer thread is idle, else the writer gets them with one queue put."""
+        jobs, self._outgoing = self._outgoing, []
+        executor = self.engine.executor
+        on_loop = [job for job in jobs if self.placement.on_loop(job[0])]
+        if len(on_loop) < len(jobs):
+            with self.engine.db.batched(inline=False):
+                for path, args, identity, done, public_only, session in jobs:
+                    if not self.placement.on_loop(path):
+                        executor.submit_mutation_with_callback(path, args, identity, done,
+                                                               public_only=public_only, session=session)
+        with self.engine.db.batched(inline=True):
+            for path, args, identity, done, public_only, session in on_loop:
+                executor.submit_mutation_with_callback(path, args, identity, self._timed(path, done),
+                                                       public_only=public_only, session=session)
+
+    def _timed(self, path: str, done: Callable[[Outcome], None]) -> Callable[[Outcome], None]:
+        def observe(outcome: Outcome) -> None:
+            if threading.get_ident() == self._loop_thread:
+                self.placement.observe(path, outcome.duration)
+            done(outcome)
+
+        return observe
+
+    def _arrive(self, deliver: Callable[[], None]) -> None:
+        """Any thread: queue a delivery for the loop; one wake-up carries every delivery of a batch."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with self._arrivals_lock:
+            self._arrivals.append(deliver)
+            first = len(self._arrivals) == 1
+        if first:
+            loop.call_soon_threadsafe(self._drain_arrivals)
+
+    def _drain_arrivals(self) -> None:
+        with self._arrivals_lock:
+            arrivals, self._arrivals = self._arrivals, []
+        for deliver in arrivals:
+            deliver()
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

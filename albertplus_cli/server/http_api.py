@@ -39,12 +39,10 @@ def _handler(backend: Backend, fn: Any) -> Any:
 
 
 async def _identity(backend: Backend, request: Request) -> Any:
-    """Anonymous and admin-key callers are resolved inline; only JWTs (which may fetch keys) go to a thread."""
+    """Resolved on the loop unless it is a JWT not verified before (which may fetch keys: a worker thread)."""
     header = request.headers.get("authorization")
     admin_key_param = request.query_params.get("adminKey") if b"adminKey" in request.scope["query_string"] else None
-    if not header or not header[:7].lower().startswith("bearer "):
-        return backend.identity(header, admin_key_param)
-    return await backend.in_thread(backend.identity, header, admin_key_param)
+    return await backend.identity_async(header, admin_key_param)
 
 
 async def _body_object(request: Request) -> dict[str, Any]:
@@ -167,7 +165,8 @@ async def _query_batch(backend: Backend, request: Request) -> Response:
         with backend.engine.db.snapshot():
             return [executor.run_query(path, args, identity) for path, args, _fmt in parsed]
 
-    outcomes = await backend.in_thread(run_all)
+    on_loop = all(backend.placement.on_loop(path) for path, _args, _fmt in parsed)
+    outcomes = run_all() if on_loop else await backend.in_thread(run_all)
     return json_response({"results": [udf_response(o, f) for o, (_p, _a, f) in zip(outcomes, parsed, strict=True)]})
 
 
