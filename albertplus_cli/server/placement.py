@@ -2,8 +2,9 @@
 
 A query reads one snapshot and is short and CPU-bound, so handing it to a thread costs more (two thread hops
 and a GIL hand-off per call) than running it; mutations likewise commit on the loop when the writer thread is
-idle. But a call that runs long on the loop stalls every other connection, so each call is timed: a function
-whose run took longer than the budget goes to the worker pool (queries) or the writer thread (mutations) for
+idle. But a call that runs long on the loop stalls every other connection, so each call is timed in the loop
+thread's CPU time (wall time would count the moments a busy machine runs other processes): a function whose
+run took longer than the budget goes to the worker pool (queries) or the writer thread (mutations) for
 the next `PENALTY_SECONDS`, after which it is tried on the loop again (a code push may have fixed it). The
 very first slow run still happens on the loop; the time limit (5 s) bounds it.
 """
