@@ -20,7 +20,7 @@ import orjson
 
 from albertplus_cli.auth import Identity
 from albertplus_cli.database import Database, DatabaseError, Transaction
-from albertplus_cli.database.query_cache import CachedResult, QueryCache
+from albertplus_cli.database.query_cache import ENTRY_OVERHEAD, CachedResult, QueryCache
 from albertplus_cli.functions import deadline as deadlines
 from albertplus_cli.functions import determinism
 from albertplus_cli.functions.context import ActionCtx, MutationCtx, QueryCtx
@@ -62,13 +62,10 @@ def _validate(validator: Validator | None, value: Any, tables: Callable[[str], i
             raise UserFacingError(f"{label}: {e}") from None
 
 
-def _entry_overhead(outcome: Outcome, key: tuple[Any, ...]) -> int:
-    """Estimated bytes of a cache entry besides its value: read-set intervals, log lines, key."""
-    frozen = outcome.read_set
-    intervals = sum(len(lo) + len(hi or b"") + 100 for starts, ends in
-                    zip((frozen.starts if frozen else {}).values(), (frozen.ends if frozen else {}).values(),
-                        strict=True) for lo, hi in zip(starts, ends, strict=True))
-    return intervals + sum(len(line) + 50 for line in outcome.log_lines) + len(key[1]) + len(key[0]) + 400
+def _approximate_size(value: Any) -> int:
+    """Bytes a result takes, roughly: its JSON length (orjson, in C; non-JSON leaves such as bytes or Int64 by
+    their repr). Cheap enough for every cache miss, which an exact encode was not."""
+    return len(orjson.dumps(value, default=repr))
 
 
 def _server_error(text: str) -> str:
@@ -250,9 +247,12 @@ class Executor:
         frozen = outcome.read_set
         assert frozen is not None
         try:
-            size = len(orjson.dumps(encode(outcome.value))) + _entry_overhead(outcome, key)
-        except (ValueError_, TypeError, orjson.JSONEncodeError):
+            size = _approximate_size(outcome.value)
+        except (TypeError, orjson.JSONEncodeError):
             return
+        # The read set's intervals, the log lines and the key, roughly.
+        size += 120 * outcome.reads.interval_count() + sum(len(line) for line in outcome.log_lines)
+        size += len(key[0]) + len(key[1]) + ENTRY_OVERHEAD
         self.query_cache.store(key, CachedResult(
             value=outcome.value, log_lines=list(outcome.log_lines), journal=outcome.journal, reads=outcome.reads,
             frozen=frozen, ts=outcome.ts, owners=owners, size=size,
