@@ -142,6 +142,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
             raise DevServerError("The server failed to start (see the messages above)")
         await asyncio.sleep(0.02)
     runtime.update(event_loop.runtime_info(api_server))
+    event_loop.freeze_startup_objects()
     url = f"http://{options.host}:{options.port}"
     site_url = f"http://{options.host}:{options.site_port}"
     server_file = engine.state_dir / SERVER_FILE
