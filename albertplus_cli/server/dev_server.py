@@ -70,7 +70,7 @@ class _QuietServer(uvicorn.Server):
 
 def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
-                          http=event_loop.HTTP_IMPLEMENTATION, loop="none",
+                          http=event_loop.HTTP_IMPLEMENTATION, loop="none", proxy_headers=False,
                           ws_max_size=16 * 1024 * 1024 + 4096, ws_ping_interval=5.0, ws_ping_timeout=120.0,
                           timeout_keep_alive=30, backlog=4096)
 

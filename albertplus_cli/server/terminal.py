@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
+import time
 
 from rich.console import Console
 
@@ -26,6 +26,7 @@ class Terminal:
         self.quiet = quiet
         self.colour = self.console.color_system is not None and not self.console.no_color
         self.lines = BufferedLines(self.console.file)
+        self._second, self._second_text = -1, ""
 
     def print(self, text: str) -> None:
         """Rich output (banner, pushes): written after any execution lines still queued, so the order holds."""
@@ -36,7 +37,7 @@ class Terminal:
         """One pre-formatted line per execution (plus its log lines), queued for the flusher thread."""
         if self.quiet:
             return
-        now = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+        now = self._timestamp()
         letter = KIND_LETTER.get(outcome.kind, "?")
         ms = outcome.duration * 1000
         path = user_text(outcome.path)
@@ -57,6 +58,14 @@ class Terminal:
                 line += f" {detail}"
             logs = [f"    {log_line}" for log_line in logs]
         self.lines.write("\n".join([line, *logs]) if logs else line)
+
+    def _timestamp(self) -> str:
+        """HH:MM:SS.mmm local time; the seconds part is formatted once per second."""
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second, self._second_text = second, time.strftime("%H:%M:%S", time.localtime(second))
+        return f"{self._second_text}.{int((now - second) * 1000):03d}"
 
     def close(self) -> None:
         self.lines.flush()
