@@ -57,3 +57,47 @@ def test_execution_lines_are_plain_text_and_user_text_stays_on_one_line(messages
     out = server.wait_for_output("messages:nope")
     assert "messages:nope\\nQ forged:line" in out
     assert not any(text.startswith("Q forged:line") for text in out.splitlines())
+
+
+SLOW_FUNCTIONS = '''
+import time as clock
+from albertplus_cli.server import query
+from albertplus_cli.values import v
+
+@query(args={"n": v.number()})
+def slow(ctx, args):
+    end = clock.perf_counter() + 1.5
+    while clock.perf_counter() < end:
+        pass
+    return args["n"]
+
+@query(args={})
+def fast(ctx, args):
+    return "fast"
+'''
+
+
+def test_a_query_known_to_be_slow_no_longer_holds_up_the_others(tmp_path: Path, dev_server) -> None:  # type: ignore[no-untyped-def]
+    """Its first run (on the event loop) marks it slow; from then on it runs on a worker thread, and a short
+    query sent while it runs is answered before it finishes."""
+    import threading
+    import time
+
+    from project_factory import write_project
+
+    server = dev_server(write_project(tmp_path / "slow", None, {"timing.py": SLOW_FUNCTIONS}))
+    assert httpx.post(f"{server.url}/api/query", json={"path": "timing:slow", "args": {"n": 1}},
+                      timeout=30).json()["value"] == 1
+    finished: dict[str, float] = {}
+
+    def call(name: str, args: dict[str, object]) -> None:
+        response = httpx.post(f"{server.url}/api/query", json={"path": f"timing:{name}", "args": args}, timeout=30)
+        assert response.json()["status"] == "success"
+        finished[name] = time.monotonic()
+
+    slow = threading.Thread(target=call, args=("slow", {"n": 2}))
+    slow.start()
+    time.sleep(0.3)
+    call("fast", {})
+    slow.join()
+    assert finished["fast"] < finished["slow"]
