@@ -43,6 +43,14 @@ def populate_albertplus(project: Path, courses: int) -> None:
         engine.close()
 
 
+def _query_cache(url: str, admin_key: str) -> Any:
+    """The server's query-cache counters after the run (warm-up included), from the admin stats answer."""
+    import httpx
+
+    stats = httpx.get(f"{url}/api/albertplus/stats", headers={"authorization": f"Convex {admin_key}"}, timeout=10)
+    return stats.json().get("queryCache")
+
+
 def main(name: str, mode: str, target: float, courses: int, doc: str) -> None:
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
@@ -66,6 +74,7 @@ def main(name: str, mode: str, target: float, courses: int, doc: str) -> None:
         with albertplus_server(project, opts.serve_workers) as server:
             assert server.process is not None
             results[label] = measured_load(server.url, server.process.pid, mode, opts.concurrency, opts.seconds)
+            results[label]["query_cache"] = _query_cache(server.url, server.admin_key)
         with baseline_server(work / "baseline.sqlite3") as (url, pid):
             results["baseline"] = measured_load(url, pid, mode, opts.concurrency, opts.seconds)
         ratio = results[label]["rps"] / results["baseline"]["rps"]
