@@ -19,7 +19,7 @@ from albertplus_cli.engine import Engine
 from albertplus_cli.functions.executor import Executor
 
 FUNCTIONS = """
-from albertplus_cli.server import query, mutation
+from albertplus_cli.server import action, query, mutation
 from albertplus_cli.values import v
 
 @query(args={"author": v.optional(v.string())})
@@ -68,6 +68,14 @@ def remove(ctx, args):
 @mutation(args={"name": v.string()})
 def addUser(ctx, args):
     ctx.db.insert("users", args)
+
+@action(args={"author": v.string()})
+def tamper(ctx, args):
+    docs = ctx.run_query("messages:list", {"author": args["author"]})
+    docs.append({"forged": True})
+    for doc in docs[:-1]:
+        doc["body"] = "changed by an action"
+    return len(docs)
 """
 
 CLOCK_FUNCTIONS = """
@@ -233,3 +241,12 @@ def test_memory_stays_within_the_budget(tmp_path: Path) -> None:
         assert cache.summary()["hits"] == hits + 1
     finally:
         engine.close()
+
+
+def test_an_action_changing_a_query_result_does_not_change_the_cached_one(engines: tuple[Engine, Engine]) -> None:
+    server, _other = engines
+    assert server.executor.run_mutation("messages:send", {"author": "kim", "body": "original"}, ADMIN).ok
+    first = server.executor.run_query("messages:list", {"author": "kim"}, ANONYMOUS).value
+    assert server.executor.run_action("messages:tamper", {"author": "kim"}, ANONYMOUS).value == 2
+    again = server.executor.run_query("messages:list", {"author": "kim"}, ANONYMOUS).value
+    assert [d["body"] for d in again] == ["original"] == [d["body"] for d in first]

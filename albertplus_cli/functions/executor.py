@@ -7,6 +7,7 @@ Queries run on the calling thread against a snapshot; mutations are queued to th
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import time
@@ -377,7 +378,8 @@ class Executor:
                 if inner.has_error_data:
                     raise ConvexError(inner.error_data)
                 raise RuntimeError((inner.error_message or "").split("\n", 1)[-1])
-            return inner.value
+            # A query's value may be the query cache's own copy: the action gets one it can change freely.
+            return copy.deepcopy(inner.value) if kind == "query" else inner.value
 
         return run
 
