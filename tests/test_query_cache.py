@@ -107,6 +107,15 @@ def dice(ctx, args):
 def token(ctx, args):
     return str(uuid.uuid4())
 
+class Clock:
+    @staticmethod
+    def stamp():
+        return datetime.date.today().isoformat() + str(datetime.datetime.now().microsecond)
+
+@query(args={})
+def via_class(ctx, args):
+    return Clock.stamp()
+
 @query(args={})
 def plain(ctx, args):
     return len(ctx.db.query("messages").collect())
@@ -201,7 +210,7 @@ def test_the_cache_answers_repeated_reads_and_counts_them(engines: tuple[Engine,
     assert cache.summary()["hits"] == hits + 1
 
 
-@pytest.mark.parametrize("name", ["now", "now_ns", "today", "dice", "token"])
+@pytest.mark.parametrize("name", ["now", "now_ns", "today", "dice", "token", "via_class"])
 def test_results_that_read_the_clock_or_use_randomness_are_never_reused(engines: tuple[Engine, Engine],
                                                                         name: str) -> None:
     server, _other = engines

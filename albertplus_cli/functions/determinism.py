@@ -17,6 +17,7 @@ import functools
 import os
 import random
 import secrets
+import sys
 import threading
 import time
 import types
@@ -120,6 +121,15 @@ def _reaches_unwrapped(obj: object, seen: set[int]) -> bool:
         if "site-packages" in spec_file or obj.__name__.startswith("albertplus_cli"):
             return False
         return any(_reaches_unwrapped(v, seen) for v in list(vars(obj).values()))
+    if isinstance(obj, type):
+        if (obj.__module__ or "").startswith("albertplus_cli") or obj.__module__.split(".")[0] in _STDLIB_SKIP:
+            return False
+        spec_module = sys.modules.get(obj.__module__)
+        if spec_module is not None and "site-packages" in (getattr(spec_module, "__file__", None) or ""):
+            return False
+        return any(_reaches_unwrapped(v, seen) for v in list(vars(obj).values()))
+    if isinstance(obj, (staticmethod, classmethod)):
+        return _reaches_unwrapped(obj.__func__, seen)
     code_owner = getattr(obj, "__wrapped__", obj)
     globals_ = getattr(code_owner, "__globals__", None)
     module_name = getattr(code_owner, "__module__", "") or ""
