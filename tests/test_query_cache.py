@@ -110,7 +110,7 @@ def token(ctx, args):
 class Clock:
     @staticmethod
     def stamp():
-        return datetime.date.today().isoformat() + str(datetime.datetime.now().microsecond)
+        return datetime.datetime.now().isoformat()
 
 @query(args={})
 def via_class(ctx, args):
