@@ -36,18 +36,63 @@ def prepare_project(name: str, workdir: Path) -> Path:
 
 
 @contextmanager
-def albertplus_server(project: Path) -> Iterator[DevServer]:
-    with DevServer(project, quiet=True) as server:
+def albertplus_server(project: Path, serve_workers: int | None = None) -> Iterator[DevServer]:
+    """`albertplus dev --quiet`; with `serve_workers`, `albertplus serve --workers N` on the same flags."""
+    server = DevServer(project, quiet=True)
+    if serve_workers is not None:
+        server.args[1:2] = ["serve", "--workers", str(serve_workers)]
+    with server:
         yield server
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its descendants (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        todo.extend(children.get(current, []))
+    return total / ticks
+
+
+def measured_load(url: str, pid: int, mode: str, concurrency: int, seconds: float) -> dict[str, Any]:
+    """A warm-up, then the timed load; adds the server's CPU µs per request."""
+    load(url, mode, concurrency, 2)
+    before = cpu_seconds(pid)
+    result = load(url, mode, concurrency, seconds)
+    used = cpu_seconds(pid) - before
+    result["cpu_us_per_request"] = round(used * 1e6 / max(result["requests"], 1), 1)
+    result["server_cpu_seconds"] = round(used, 2)
+    return result
+
+
+def load_average() -> list[float]:
+    """The machine's 1/5/15-minute load average when the run ended (other work skews the figures)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 @contextmanager
-def baseline_server(db_path: Path) -> Iterator[str]:
+def baseline_server(db_path: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {**os.environ, "BASELINE_DB": str(db_path), "PYTHONPATH": str(BENCH)}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "baseline_app:app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--backlog", "4096"],
+         "--log-level", "warning", "--no-access-log", "--backlog", "4096", "--loop", "uvloop", "--http", "httptools"],
         cwd=BENCH, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
@@ -59,7 +104,7 @@ def baseline_server(db_path: Path) -> Iterator[str]:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)

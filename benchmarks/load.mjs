@@ -1,6 +1,7 @@
 // HTTP load generator for the benchmarks: CONCURRENCY keep-alive loops POSTing for DURATION seconds.
 // usage: node load.mjs BASE_URL MODE CONCURRENCY DURATION_S
-//   MODE read:  POST /api/query    courses:getCourseByCode with a random code among 10,000
+//   MODE read:  POST /api/query    courses:getCourseByCode with a random code among 10,000 (cache-hostile)
+//   MODE hot:   POST /api/query    courses:getCourseByCode with the same code every time (a page of the app)
 //   MODE write: POST /api/mutation courses:insertCourse with a unique code
 // Prints one JSON line: {requests, errors, seconds, rps, p50_ms, p99_ms}.
 const [base, mode, concurrencyArg, durationArg] = process.argv.slice(2);
@@ -11,8 +12,8 @@ let errors = 0;
 let firstError = null;
 
 function body(worker, n) {
-  if (mode === "read") {
-    const code = `BENCH-UA ${Math.floor(Math.random() * 10000)}`;
+  if (mode === "read" || mode === "hot") {
+    const code = mode === "hot" ? "BENCH-UA 4242" : `BENCH-UA ${Math.floor(Math.random() * 10000)}`;
     return { path: "courses:getCourseByCode", args: [{ code }], format: "convex_encoded_json" };
   }
   return {
@@ -21,7 +22,7 @@ function body(worker, n) {
   };
 }
 
-const url = `${base}/api/${mode === "read" ? "query" : "mutation"}`;
+const url = `${base}/api/${mode === "write" ? "mutation" : "query"}`;
 const end = Date.now() + duration;
 async function loop(worker) {
   let n = 0;

@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"server"},
     {"sync"},
     {"codegen", "transfer"},
-    {"backend"},
+    {"backend", "placement"},  # placement: which calls the backend runs on the loop
     {"engine"},
     {"project"},
     {"functions"},

@@ -183,6 +183,10 @@ class TokenVerifier:
 
     # -- verified-token cache ---------------------------------------------------------------------------
 
+    def verified_before(self, token: str) -> dict[str, Any] | None:
+        """The identity of a token verified earlier and not yet expired, else None (never blocks, never fetches)."""
+        return self._cached(token.strip()) if isinstance(token, str) else None
+
     def _cached(self, token: str) -> dict[str, Any] | None:
         with self._cache_lock:
             entry = self._cache.get(token)

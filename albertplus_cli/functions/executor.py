@@ -7,6 +7,7 @@ Queries run on the calling thread against a snapshot; mutations are queued to th
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import secrets
@@ -19,8 +20,9 @@ import orjson
 
 from albertplus_cli.auth import Identity
 from albertplus_cli.database import Database, DatabaseError, Transaction
+from albertplus_cli.database.query_cache import ENTRY_OVERHEAD, CachedResult, QueryCache
 from albertplus_cli.functions import deadline as deadlines
-from albertplus_cli.functions import deployment_env
+from albertplus_cli.functions import deployment_env, determinism
 from albertplus_cli.functions.context import ActionCtx, MutationCtx, QueryCtx
 from albertplus_cli.functions.errors import ConvexError, FunctionNotFound, FunctionTimeout
 from albertplus_cli.functions.loader import Project
@@ -39,6 +41,7 @@ from albertplus_cli.values.validators import ValidationError, Validator
 QUERY_TIMEOUT = float(os.environ.get("ALBERTPLUS_QUERY_TIMEOUT", "5"))
 MUTATION_TIMEOUT = float(os.environ.get("ALBERTPLUS_MUTATION_TIMEOUT", "5"))
 ACTION_TIMEOUT = float(os.environ.get("ALBERTPLUS_ACTION_TIMEOUT", "600"))
+QUERY_CACHE_MB = float(os.environ.get("ALBERTPLUS_QUERY_CACHE_MB", "64"))  # 0 turns the query cache off
 
 ExecutionListener = Callable[[Outcome], None]
 log = logging.getLogger("albertplus.executor")
@@ -61,6 +64,12 @@ def _validate(validator: Validator | None, value: Any, tables: Callable[[str], i
             validator.check(value, "", tables)
         except ValidationError as e:
             raise UserFacingError(f"{label}: {e}") from None
+
+
+def _approximate_size(value: Any) -> int:
+    """Bytes a result takes, roughly: its JSON length (orjson, in C; non-JSON leaves such as bytes or Int64 by
+    their repr). Cheap enough for every cache miss, which an exact encode was not."""
+    return len(orjson.dumps(value, default=repr))
 
 
 def _server_error(text: str) -> str:
@@ -90,6 +99,7 @@ class Executor:
         self._project = project
         self.listeners: list[ExecutionListener] = []
         self._system: dict[str, FunctionDefinition] | None = None
+        self.query_cache = QueryCache(db, int(QUERY_CACHE_MB * 1024 * 1024))
 
     # -- resolution and validation -----------------------------------------------------------------
 
@@ -204,15 +214,24 @@ class Executor:
         start = time.perf_counter()
         outcome = Outcome(path, "query", ok=False)
         limit: deadlines.Deadline | None = None
+        cache_key: tuple[Any, ...] | None = None
+        owners: tuple[object, ...] = ()
         with capture() as logs:
             try:
                 outcome.path, fn = self.resolve(path, "query", public_only=public_only)
+                cache_key = self._cache_key(outcome.path, fn, args, identity, journal)
+                if cache_key is not None:
+                    owners = (fn, self.db.catalog)
+                    hit, ts = self.query_cache.lookup(cache_key, owners)
+                    if hit is not None:
+                        return self._cached_outcome(outcome, hit, ts, start)
                 limit = deadlines.start(QUERY_TIMEOUT, f"Query {outcome.path}")
+                seen = determinism.watch()
                 try:
                     def body(tx: Transaction) -> Any:
                         checked = self.check_args(fn, args, tx.catalog.table_number)
                         ctx = QueryCtx(tx, identity, self._nested_runner(tx, identity, False))
-                        with deployment_env.transaction_scope(tx):
+                        with deployment_env.transaction_scope(tx), seen:
                             value = fn.handler(ctx, checked)
                         return self.check_result(fn, value, tx.catalog.table_number)
 
@@ -222,12 +241,53 @@ class Executor:
                 outcome.ok, outcome.value, outcome.ts = True, value, tx.snapshot_ts
                 outcome.reads = tx.reads
                 outcome.journal = tx.journal_out
+                if seen.used:
+                    cache_key = None  # read the clock or used randomness: never reused
             except BaseException as e:  # noqa: BLE001 - every failure becomes an error outcome
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
                 self._fail(outcome, e, limit)
                 outcome.ts = self.db.latest_ts
         outcome.log_lines = logs.flush()
+        if cache_key is not None and outcome.ok:
+            self._remember(cache_key, owners, outcome)
+        outcome.duration = time.perf_counter() - start
+        return self._finish(outcome)
+
+    def _cache_key(self, path: str, fn: FunctionDefinition, args: Any, identity: Identity,
+                   journal: str | None) -> tuple[Any, ...] | None:
+        """The query cache's key for this call, or None when the result must not be reused."""
+        if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
+            return None
+        try:
+            encoded_args = orjson.dumps(encode(args), option=orjson.OPT_SORT_KEYS)
+        except (InvalidValueError, TypeError, orjson.JSONEncodeError):
+            return None  # not a Convex value: the run reports the error
+        return (path, encoded_args, identity.cache_key(), journal)
+
+    def _remember(self, key: tuple[Any, ...], owners: tuple[object, ...], outcome: Outcome) -> None:
+        if outcome.reads is None:
+            return
+        frozen = outcome.read_set
+        assert frozen is not None
+        try:
+            size = _approximate_size(outcome.value)
+        except (TypeError, orjson.JSONEncodeError):
+            return
+        # The read set's intervals, the log lines and the key, roughly.
+        size += 120 * outcome.reads.interval_count() + sum(len(line) for line in outcome.log_lines)
+        size += len(key[0]) + len(key[1]) + ENTRY_OVERHEAD
+        entry = CachedResult(
+            value=outcome.value, log_lines=list(outcome.log_lines), journal=outcome.journal, reads=outcome.reads,
+            frozen=frozen, ts=outcome.ts, owners=owners, size=size,
+        )
+        self.query_cache.store(key, entry)
+        outcome.encoded = entry.encoded
+
+    def _cached_outcome(self, outcome: Outcome, hit: CachedResult, ts: int, start: float) -> Outcome:
+        outcome.ok, outcome.value, outcome.ts = True, hit.value, ts
+        outcome.reads, outcome.journal, outcome.log_lines = hit.reads, hit.journal, list(hit.log_lines)
+        outcome._frozen, outcome.encoded = hit.frozen, hit.encoded
         outcome.duration = time.perf_counter() - start
         return self._finish(outcome)
 
@@ -349,7 +409,8 @@ class Executor:
                 # A time limit is a BaseException inside the function that ran out of time; to its caller
                 # it is an error like any other.
                 raise UserFacingError(f"Uncaught Error: {inner.error}")
-            return inner.value
+            # A query's value may be the query cache's own copy: the action gets one it can change freely.
+            return copy.deepcopy(inner.value) if kind == "query" else inner.value
 
         return run
 

@@ -25,6 +25,8 @@ class Outcome:
     journal: str | None = None
     written: int = 0
     _frozen: FrozenReadSet | None = field(default=None, repr=False, compare=False)
+    # The value already encoded per wire format, shared with the query cache's entry (None: not cached).
+    encoded: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def read_set(self) -> FrozenReadSet | None:

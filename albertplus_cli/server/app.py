@@ -48,6 +48,7 @@ def _stats_route(backend: Backend, hub: SyncHub, extra: Callable[[], dict[str, A
             "syncIterations": hub.stats.iterations,
             "latestTs": engine.db.latest_ts,
             "functions": len(engine.project.functions),
+            "queryCache": engine.executor.query_cache.summary(),
         }
         if extra is not None:
             body.update(extra())

@@ -22,6 +22,7 @@ from albertplus_cli.codegen import ensure_bootstrap
 from albertplus_cli.engine import Engine
 from albertplus_cli.private_files import write_private_file
 from albertplus_cli.project import NotAProjectError, locate_project
+from albertplus_cli.server import event_loop
 from albertplus_cli.server.app import build_api_app, build_site_app
 from albertplus_cli.server.header_limit import HeaderLimitedHttpToolsProtocol
 from albertplus_cli.server.reload import BackfillProgress, PushHistory, push_changes
@@ -80,7 +81,8 @@ class _QuietServer(uvicorn.Server):
 
 def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
-                          http=HeaderLimitedHttpToolsProtocol,  # 431 past MAX_HEADER_BYTES
+                          http=HeaderLimitedHttpToolsProtocol,  # httptools, with a 431 past MAX_HEADER_BYTES
+                          loop="none", proxy_headers=False,
                           ws_max_size=16 * 1024 * 1024 + 4096, ws_ping_interval=5.0, ws_ping_timeout=120.0,
                           timeout_keep_alive=30, backlog=4096)
 
@@ -107,9 +109,10 @@ def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine],
             seed_hook(engine)
         if after_push is not None:
             _initial_codegen(engine, terminal, after_push)
-        asyncio.run(_serve_async(engine, options, terminal, after_push))
+        event_loop.run(_serve_async(engine, options, terminal, after_push))
     finally:
         engine.close()
+        terminal.close()
 
 
 def _initial_codegen(engine: Engine, terminal: Terminal, after_push: Callable[[Engine], Any]) -> None:
@@ -125,7 +128,8 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
     hub = SyncHub(backend)
     engine.executor.listeners.append(terminal.execution)
     pushes = PushHistory()
-    api = build_api_app(backend, hub, lambda: {"pushes": pushes.to_json()})
+    runtime: dict[str, str] = {}
+    api = build_api_app(backend, hub, lambda: {"pushes": pushes.to_json(), **runtime})
     site = build_site_app(backend, terminal.print)
     api_server = _QuietServer(_uvicorn_config(api, options.host, options.port))
     site_server = _QuietServer(_uvicorn_config(site, options.host, options.site_port))
@@ -145,6 +149,8 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
                     raise DevServerError(f"The server failed to start: {t.exception()}")
             raise DevServerError("The server failed to start (see the messages above)")
         await asyncio.sleep(0.02)
+    runtime.update(event_loop.runtime_info(api_server))
+    event_loop.freeze_startup_objects()
     url = f"http://{options.host}:{options.port}"
     site_url = f"http://{options.host}:{options.site_port}"
     server_file = engine.state_dir / SERVER_FILE

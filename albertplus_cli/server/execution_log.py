@@ -1,7 +1,7 @@
 """Recent function executions in a ring buffer, and the admin routes that read it (the dashboard's log stream).
 
 An executor listener appends every finished execution (queries, reactive re-runs, mutations, actions; not the
-dashboard's own `_system/...` calls) with a sequence number; paths, log lines and errors are kept with their
+dashboard's own `_system/...` calls) with a sequence number; paths, log lines and errors are handed out with their
 control characters escaped, since every reader prints them to a terminal. Readers poll with the last number
 they saw:
 
@@ -33,37 +33,41 @@ CAPACITY = 2000
 MAX_PAGE = 1000
 
 
+_Record = tuple[int, float, str, str, bool, float, list[str], "str | None"]
+
+
 class ExecutionLog:
-    """A thread-safe ring buffer of finished executions (listeners run on worker and writer threads)."""
+    """A thread-safe ring buffer of finished executions (listeners run on the loop, worker and writer threads).
+
+    Recording keeps a plain tuple (it runs once per function call, on the acknowledgement path); the entry
+    dicts are built only when a reader asks."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._entries: deque[_Record] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._next = 1
 
     def record(self, outcome: Outcome) -> None:
-        entry = {
-            "time": time.time(),
-            "path": safe_line(outcome.path),
-            "kind": outcome.kind,
-            "ok": outcome.ok,
-            "durationMs": round(outcome.duration * 1000, 3),
-            "logLines": [safe_text(line) for line in outcome.log_lines],
-            "error": None if outcome.ok else safe_text(outcome.error_message or "error"),
-        }
+        error = None if outcome.ok else (outcome.error_message or "error")
         with self._lock:
-            entry["id"] = self._next
+            self._entries.append((self._next, time.time(), outcome.path, outcome.kind, outcome.ok, outcome.duration,
+                                  outcome.log_lines, error))
             self._next += 1
-            self._entries.append(entry)
 
     def after(self, cursor: int, limit: int = MAX_PAGE) -> tuple[list[dict[str, Any]], int, int]:
         """Entries with an id above `cursor` (oldest first, at most `limit`), the new cursor, the oldest id kept."""
         with self._lock:
-            entries = [e for e in self._entries if e["id"] > cursor][:limit]
-            oldest = self._entries[0]["id"] if self._entries else self._next
+            records = [r for r in self._entries if r[0] > cursor][:limit]
+            oldest = self._entries[0][0] if self._entries else self._next
             last = self._next - 1
+        entries: list[dict[str, Any]] = [
+            {"id": rid, "time": at, "path": safe_line(path), "kind": kind, "ok": ok,
+             "durationMs": round(duration * 1000, 3), "logLines": [safe_text(line) for line in lines],
+             "error": None if error is None else safe_text(error)}
+            for rid, at, path, kind, ok, duration, lines, error in records
+        ]
         # A cursor past the end (the server restarted) comes back as the last id, so the reader catches up.
-        new_cursor = entries[-1]["id"] if entries else min(max(cursor, 0), last)
+        new_cursor = records[-1][0] if records else min(max(cursor, 0), last)
         return entries, new_cursor, oldest
 
 

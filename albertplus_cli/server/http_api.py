@@ -41,13 +41,11 @@ def _handler(backend: Backend, fn: Any) -> Any:
 
 
 async def _identity(backend: Backend, request: Request) -> Any:
-    """Anonymous and admin-key callers are resolved inline; only JWTs (which may fetch keys) go to a thread."""
+    """Resolved on the loop unless it is a JWT not verified before (which may fetch keys: a worker thread)."""
     header = request.headers.get("authorization")
     admin_key_param = request.query_params.get("adminKey") if b"adminKey" in request.scope["query_string"] else None
     try:
-        if not header or not header[:7].lower().startswith("bearer "):
-            return backend.identity(header, admin_key_param)
-        return await backend.in_thread(backend.identity, header, admin_key_param)
+        return await backend.identity_async(header, admin_key_param)
     except AuthenticationError as e:
         raise unauthorized(e) from None
 
@@ -192,7 +190,8 @@ async def _query_batch(backend: Backend, request: Request) -> Response:
                                       "per batch")
         return answers
 
-    answers = await backend.in_thread(run_all)
+    on_loop = all(backend.placement.on_loop(path) for path, _args, _fmt in parsed)
+    answers = run_all() if on_loop else await backend.in_thread(run_all)
     return Response(b'{"results":[' + b",".join(answers) + b"]}", media_type="application/json")
 
 

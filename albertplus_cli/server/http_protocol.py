@@ -103,10 +103,21 @@ def request_path(data: dict[str, Any]) -> str:
     return path
 
 
+def _encoded_value(outcome: Outcome, fmt: Format) -> Any:
+    """The value in `fmt`; a cached result keeps its encoding, so a cache hit skips the encode."""
+    memo = outcome.encoded
+    if memo is None:
+        return encode(outcome.value, fmt)
+    encoded = memo.get(fmt)
+    if encoded is None:
+        encoded = memo[fmt] = encode(outcome.value, fmt)
+    return encoded
+
+
 def udf_response(outcome: Outcome, fmt: Format) -> dict[str, Any]:
     if outcome.ok:
         try:
-            body: dict[str, Any] = {"status": "success", "value": encode(outcome.value, fmt)}
+            body: dict[str, Any] = {"status": "success", "value": _encoded_value(outcome, fmt)}
         except InvalidValueError as e:
             body = {"status": "error", "errorMessage": f"Function returned a value that cannot be encoded: {e}"}
     else:

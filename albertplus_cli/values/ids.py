@@ -9,6 +9,7 @@ re-encode to itself, which rejects typos, wrong checksums and non-canonical spel
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -107,6 +108,13 @@ def decode_id(text: object) -> DecodedId:
     """Decode and verify an id; raises InvalidIdError naming what is wrong (never silently accepts)."""
     if not isinstance(text, str):
         raise InvalidIdError("Id must be a string")
+    return _decode_id(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _decode_id(text: str) -> DecodedId:
+    """The check behind decode_id, memoized: an id a mutation made is checked again by its `returns`
+    validator, and the same ids come back in arguments (errors are raised, never cached)."""
     if not MIN_ID_LENGTH <= len(text) <= MAX_ID_LENGTH:
         raise InvalidIdError(f"Id has invalid length {len(text)}")
     data = base32_decode(text)

@@ -1,0 +1,46 @@
+"""Where a query or mutation runs: on the event loop, or on a thread when it is known to be slow.
+
+A query reads one snapshot and is short and CPU-bound, so handing it to a thread costs more (two thread hops
+and a GIL hand-off per call) than running it; mutations likewise commit on the loop when the writer thread is
+idle. But a call that runs long on the loop stalls every other connection, so each call is timed in the loop
+thread's CPU time (wall time would count the moments a busy machine runs other processes): a function whose
+run took longer than the budget goes to the worker pool (queries) or the writer thread (mutations) for
+the next `PENALTY_SECONDS`, after which it is tried on the loop again (a code push may have fixed it). The
+very first slow run still happens on the loop; the time limit (5 s) bounds it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+BUDGET_SECONDS = float(os.environ.get("ALBERTPLUS_LOOP_BUDGET_MS", "20")) / 1000
+PENALTY_SECONDS = 30.0
+
+
+class Placement:
+    def __init__(self, budget: float = BUDGET_SECONDS, penalty: float = PENALTY_SECONDS) -> None:
+        self.budget = budget
+        self.penalty = penalty
+        self._slow_until: dict[str, float] = {}
+
+    def on_loop(self, path: str) -> bool:
+        """Whether a call of `path` should run on the event loop now."""
+        if not self._slow_until:
+            return True
+        until = self._slow_until.get(path)
+        if until is None:
+            return True
+        if time.monotonic() >= until:
+            del self._slow_until[path]
+            return True
+        return False
+
+    def observe(self, path: str, seconds: float) -> None:
+        """Record how long a call on the loop took; past the budget, its function moves off the loop."""
+        if seconds > self.budget:
+            self._slow_until[path] = time.monotonic() + self.penalty
+
+    def slow_functions(self) -> list[str]:
+        now = time.monotonic()
+        return sorted(p for p, until in self._slow_until.items() if until > now)
