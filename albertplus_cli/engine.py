@@ -77,7 +77,11 @@ class Engine:
             except CodegenError:
                 pass  # `albertplus dev` and `albertplus codegen` report it; the engine works without types
         self.db = Database(Path(db_path) if db_path else self.state_dir / DB_FILE_NAME, None)
-        self.db.push_schema(self._project.schema, progress)
+        try:
+            self.db.push_schema(self._project.schema, progress)
+        except BaseException:
+            self.db.close()  # its writer thread would otherwise keep the process (and the file) open
+            raise
         self.executor = Executor(self.db, lambda: self._project)
         self.admin_key = load_or_create_admin_key(self.state_dir)
         self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir)

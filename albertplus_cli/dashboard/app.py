@@ -171,6 +171,8 @@ class DashboardApp(App[None]):
             text.append(f"○ {self.sync_status}", style="yellow")
         if self.stats:
             text.append(f"  {self.stats.get('version', '')}", style="dim")
+            if self.stats.get("pushFailed"):
+                text.append("  ✖ push failed", style="bold red")
         self.query_one("#topbar", Static).update(text, layout=False)  # one line, always
 
     # -- actions -----------------------------------------------------------------------------------
