@@ -26,11 +26,13 @@ class ProjectDatabase:
         self.db.close()
 
 
-def open_project_database(project_dir: Path, db_path: Path | None = None) -> ProjectDatabase:
+def open_project_database(project_dir: Path, db_path: Path | None = None, *,
+                          push_schema: bool = True) -> ProjectDatabase:
     """The project's SQLite database (default `.albertplus/data.sqlite3`) with `schema.py` pushed.
 
     Raises ProjectLoadError (not a project, or schema.py fails) or SchemaValidationError (stored documents
-    do not match the schema).
+    do not match the schema). `push_schema=False` opens the stored tables as they are, without reading
+    schema.py: a backup must work exactly when the schema is broken or rejects the data.
     """
     root = Path(project_dir).resolve()
     if not (root / "functions").is_dir():
@@ -38,12 +40,14 @@ def open_project_database(project_dir: Path, db_path: Path | None = None) -> Pro
             f"{root} is not an albertplus project: it has no functions/ folder (and schema.py). "
             "Run albertplus in a project folder or pass --dir."
         )
-    schema = load_schema(root)
+    schema = load_schema(root) if push_schema else None
     if db_path is None:
         state_dir = state_dir_for(root)
         state_dir.mkdir(parents=True, exist_ok=True)
         db_path = state_dir / DB_FILE_NAME
     db = Database(Path(db_path), None)
+    if not push_schema:
+        return ProjectDatabase(root, db)
     try:
         db.push_schema(schema)
     except BaseException:
