@@ -7,6 +7,7 @@ network work is async in Textual's event loop (websockets, httpx), so no frame w
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -43,12 +44,13 @@ class DashboardApp(App[None]):
     ]
 
     def __init__(self, url: str, admin_key: str | None, *, mask: bool = False, log_poll: float = 0.5,
-                 health_poll: float = 2.0, page_size: int = 50) -> None:
+                 health_poll: float = 2.0, page_size: int = 50, proof_state_dir: Path | None = None) -> None:
         super().__init__()
         self.url = url.rstrip("/")
         self.admin_key = admin_key
         self.fmt = Formatter(mask)
-        self.client = DashboardClient(self.url, admin_key or "", on_status=self._on_sync_status)
+        self.client = DashboardClient(self.url, admin_key or "", on_status=self._on_sync_status,
+                                      proof_state_dir=proof_state_dir)
         self.health_poll = health_poll
         self.log_poll = log_poll
         self.page_size = page_size
