@@ -171,7 +171,7 @@ def _post_function(url: str, header: str, function: str, args: dict[str, Any]) -
 
 def _run_local(root: Path, function: str, args: dict[str, Any],
                acting_as: dict[str, Any] | None) -> RunResult:
-    from albertplus_cli.auth import ADMIN, Identity, normalize_user_attributes
+    from albertplus_cli.auth import ADMIN, DEV_ISSUER, Identity, normalize_user_attributes
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.engine import Engine
     from albertplus_cli.functions.loader import ProjectLoadError
@@ -184,7 +184,9 @@ def _run_local(root: Path, function: str, args: dict[str, Any],
         return RunResult(False, f"the project's schema does not match its stored data, so its functions "
                          f"cannot run (start `albertplus dev` to see it update live while you fix it):\n{e}")
     try:
-        who = ADMIN if acting_as is None else Identity("admin", user=normalize_user_attributes(acting_as))
+        # As the server does: `{"subject": "u"}` acts like a user of `albertplus token --subject u`.
+        who = ADMIN if acting_as is None else Identity(
+            "admin", user=normalize_user_attributes(acting_as, default_issuer=DEV_ISSUER))
         outcome = engine.executor.run_any(function, args, who, public_only=False)
         functions = sorted(engine.project.functions)
     finally:
