@@ -199,27 +199,28 @@ def client_url(host: str, port: int) -> str:
 
 
 class _InFlight:
-    """ASGI wrapper that knows the HTTP requests being answered, to say what a stopping server waits for."""
+    """ASGI wrapper that knows the HTTP requests being answered, to say what a stopping server waits for.
+
+    It keeps a reference to each request's first body chunk and reads the function path out of it only when
+    asked (at Ctrl+C), so requests pay nothing for it.
+    """
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.requests: dict[int, str] = {}
+        self.requests: dict[int, tuple[str, bytes]] = {}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         key = id(scope)
-        self.requests[key] = f"{scope.get('method', '')} {scope.get('path', '')}"
+        label = f"{scope.get('method', '')} {scope.get('path', '')}"
+        self.requests[key] = (label, b"")
 
         async def peek() -> Any:
             message = await receive()
-            body = message.get("body") or b""
-            if key in self.requests and body and len(body) < 65536 and body.lstrip()[:1] == b"{":
-                with contextlib.suppress(ValueError, AttributeError, TypeError):
-                    path = json.loads(body).get("path")
-                    if isinstance(path, str):
-                        self.requests[key] = _printable(path)
+            if key in self.requests and not self.requests[key][1]:
+                self.requests[key] = (label, message.get("body") or b"")
             return message
 
         try:
@@ -227,11 +228,23 @@ class _InFlight:
         finally:
             self.requests.pop(key, None)
 
-    def describe(self) -> str:
-        names = sorted(set(self.requests.values()))
+    @staticmethod
+    def describe(requests: list[tuple[str, bytes]]) -> str:
+        """`2 running requests (slow:wait, GET /api/...)`: the function path when the body names one."""
+        names = sorted({_function_path(body) or label for label, body in requests})
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        count = len(self.requests)
+        count = len(requests)
         return f"{count} running request{'s' if count != 1 else ''} ({shown})"
+
+
+def _function_path(body: bytes) -> str | None:
+    if not body or len(body) > 65536 or body.lstrip()[:1] != b"{":
+        return None
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        path = json.loads(body).get("path")
+        if isinstance(path, str):
+            return _printable(path)
+    return None
 
 
 async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
@@ -262,11 +275,9 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
             return
         stopping = True
         api_server.should_exit = site_server.should_exit = True
-        running = {**api.requests, **site.requests}
+        running = [*api.requests.values(), *site.requests.values()]
         if running:
-            waiting = _InFlight(None)
-            waiting.requests = running
-            terminal.print(f"[yellow]Stopping: waiting for {escape(waiting.describe())} to finish. "
+            terminal.print(f"[yellow]Stopping: waiting for {escape(_InFlight.describe(running))} to finish. "
                            "Press Ctrl+C again to stop now.[/yellow]")
         else:
             terminal.print("[dim]Stopping...[/dim]")
