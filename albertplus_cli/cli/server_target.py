@@ -56,10 +56,10 @@ def answers(url: str, timeout: float = 2.0) -> bool:
 
 
 def project_server_proven(project_dir: Path, url: str) -> bool:
-    """True when `url` is the address in the project's server.json and the listener there proves itself."""
+    """True when the listener at `url` knows the instance secret of the project's running server (whatever
+    name reaches it: localhost, 127.0.0.1, a forwarded port)."""
     info = read_server_info(state_dir_for(project_dir))
-    return (info is not None and info.instance_secret is not None and _same(info.url, url)
-            and server_proves_itself(url, info.instance_secret))
+    return info is not None and info.instance_secret is not None and server_proves_itself(url, info.instance_secret)
 
 
 def find_server(project_dir: Path, url_flag: str | None) -> ServerTarget:
@@ -97,6 +97,3 @@ def _checked_running(info: ServerInfo, who: str) -> str:
                                 "admin key is not sent there.")
     return info.url
 
-
-def _same(a: str, b: str) -> bool:
-    return a.rstrip("/").lower() == b.rstrip("/").lower()

@@ -152,7 +152,7 @@ class DashboardClient:
         if self.proof_state_dir is None:
             return True
         info = read_server_info(self.proof_state_dir)
-        if info is None or info.instance_secret is None or info.url.rstrip("/").lower() != self.url.lower():
+        if info is None or info.instance_secret is None:
             return False
         return await server_proves_itself_async(self.http, self.url, info.instance_secret)
 
