@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,30 +66,11 @@ def dev_command(
         raise fail(f"the project failed to load:\n{e}") from None
     except SchemaValidationError as e:
         raise fail(str(e)) from None
-    if not forced:
-        forced = _wait_for_running_functions()
     if forced:
         # Functions still running on worker threads would keep the process alive; the user asked to stop now.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
-
-
-def _wait_for_running_functions() -> bool:
-    """Functions the clients started (an action over the WebSocket, say) still run on worker threads once the
-    server stopped: say so and wait for them; True when a Ctrl+C asked to stop without waiting."""
-    time.sleep(0.1)  # idle workers exit at once after the pool's shutdown
-    busy = [t for t in threading.enumerate() if t.name.startswith("albertplus-query") and t.is_alive()]
-    if not busy:
-        return False
-    say(f"Waiting for {len(busy)} running function{'s' if len(busy) != 1 else ''} to finish. Press Ctrl+C "
-        "again to stop now.", err=True)
-    try:
-        for thread in busy:
-            thread.join()
-    except KeyboardInterrupt:
-        return True
-    return False
 
 
 def _seed_hook(terminal: Terminal) -> Callable[[Engine], None] | None:

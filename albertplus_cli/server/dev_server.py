@@ -108,7 +108,7 @@ def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine],
                 seed_hook(engine)
             if after_push is not None:
                 _initial_codegen(engine, terminal, after_push)
-            return asyncio.run(_serve_async(engine, options, terminal, after_push))
+            return asyncio.run(_serve_async(engine, options, terminal, after_push)) or _wait_for_workers(terminal)
         finally:
             if not forced_exit.is_set():
                 engine.close()
@@ -118,6 +118,25 @@ def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine],
 
 # Set by a second Ctrl+C: stop without waiting for requests (and their worker threads) to finish.
 forced_exit = threading.Event()
+
+
+def _wait_for_workers(terminal: Terminal) -> bool:
+    """Functions the clients started (an action over the WebSocket, say) may still run on worker threads once
+    the server stopped: say so and wait for them before the database closes. True when a Ctrl+C asked to stop
+    without waiting."""
+    time.sleep(0.1)  # idle workers exit at once after the pool's shutdown
+    busy = [t for t in threading.enumerate() if t.name.startswith("albertplus-query") and t.is_alive()]
+    if not busy:
+        return False
+    terminal.print(f"[yellow]Waiting for {len(busy)} running function{'s' if len(busy) != 1 else ''} to finish. "
+                   "Press Ctrl+C again to stop now.[/yellow]")
+    try:
+        for thread in busy:
+            thread.join()
+    except KeyboardInterrupt:
+        forced_exit.set()
+        return True
+    return False
 
 
 def _acquire_dev_lock(state_dir: Path) -> DevLock:
