@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -210,3 +211,26 @@ def test_dev_on_all_interfaces_prints_a_url_a_client_can_use(tmp_path: Path) -> 
         assert "0.0.0.0:" not in output.split("API (Convex URL)")[1].splitlines()[0]
         assert "Listening on all interfaces" in output
         assert f'"url": "http://127.0.0.1:{server.port}"' in (project / ".albertplus" / "server.json").read_text()
+
+
+def test_ctrl_c_while_an_action_runs_over_the_websocket_says_so(tmp_path: Path) -> None:
+    project = copy_project(MESSAGES, tmp_path / "project")
+    (project / "functions" / "slow.py").write_text(SLOW)
+    server = DevServer(project).start(timeout=120)
+    marker = tmp_path / "started"
+    # the PyPI client holds the GIL while it waits: it runs in a process of its own
+    code = ("from convex import ConvexClient\n"
+            f"ConvexClient({server.url!r}).action('slow:wait', {{'seconds': 120, 'marker': {str(marker)!r}}})")
+    client = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_file(marker)
+        assert server.process is not None
+        os.kill(server.process.pid, signal.SIGINT)
+        server.wait_for_output("Waiting for 1 running function to finish. Press Ctrl+C again", timeout=60)
+        assert server.process.poll() is None
+        os.kill(server.process.pid, signal.SIGINT)
+        assert server.process.wait(timeout=60) == 130
+    finally:
+        client.kill()
+        client.wait(timeout=10)
+        server.stop()
