@@ -73,16 +73,20 @@ def open_database(layout: ProjectLayout, schema: SchemaDefinition | None, db_pat
 
     Raises SchemaValidationError (stored documents do not match the schema) after closing the database.
     """
-    if db_path is None:
-        ensure_private_dir(layout.state_dir)
-        db_path = layout.database_file
-    db = Database(Path(db_path), None)
+    db = Database(_database_path(layout, db_path), None)
     try:
         db.push_schema(schema, progress)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _database_path(layout: ProjectLayout, db_path: Path | None) -> Path:
+    if db_path is None:
+        ensure_private_dir(layout.state_dir)
+        return layout.database_file
+    return Path(db_path)
 
 
 @dataclass
@@ -96,12 +100,16 @@ class ProjectDatabase:
         self.db.close()
 
 
-def open_project_database(project_dir: Path, db_path: Path | None = None) -> ProjectDatabase:
+def open_project_database(project_dir: Path, db_path: Path | None = None, *,
+                          push_schema: bool = True) -> ProjectDatabase:
     """The project's database with `schema.py` pushed, its functions not imported.
 
     Raises ProjectLoadError (not a project, or schema.py fails) or SchemaValidationError (stored documents
-    do not match the schema).
+    do not match the schema). `push_schema=False` opens the stored tables as they are, without reading
+    schema.py: a backup must work exactly when the schema is broken or rejects the data.
     """
     layout = locate_project(project_dir)
+    if not push_schema:
+        return ProjectDatabase(layout.root, Database(_database_path(layout, db_path), None))
     db = open_database(layout, load_schema(layout.root), db_path)
     return ProjectDatabase(layout.root, db)

@@ -18,6 +18,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_token_command_prints_a_trusted_jwt(tmp_path: Path) -> None:
+    (tmp_path / "functions").mkdir()
     result = run("token", "--dir", str(tmp_path), "--subject", "user_x", "--claims", '{"is_admin": true}')
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
@@ -41,6 +42,7 @@ def test_token_command_prints_a_trusted_jwt(tmp_path: Path) -> None:
 
 
 def test_token_command_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "functions").mkdir()
     for claims, reason in [
         ("{not json", "not valid JSON"),
         ("[1]", "must be a JSON object"),
@@ -62,6 +64,7 @@ def test_help_has_examples() -> None:
 
 
 def test_admin_key_command(tmp_path: Path) -> None:
+    (tmp_path / "functions").mkdir()
     first = run("admin-key", "--dir", str(tmp_path))
     assert first.returncode == 0, first.stderr
     key = first.stdout.strip().splitlines()[-1]
@@ -69,3 +72,12 @@ def test_admin_key_command(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / ".albertplus" / "admin_key").stat().st_mode) == 0o600
     assert run("admin-key", "--dir", str(tmp_path)).stdout.strip() == key
     assert load_or_create_admin_key(tmp_path / ".albertplus") == key
+
+
+def test_admin_key_and_token_refuse_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
+    for args in (("admin-key",), ("token", "--subject", "u")):
+        result = run(*args, "--dir", str(tmp_path))
+        assert result.returncode == 1, result.stdout
+        assert "is not an albertplus project" in result.stderr and "albertplus init" in result.stderr
+        assert result.stdout == "" and "Traceback" not in result.stderr
+    assert not (tmp_path / ".albertplus").exists()

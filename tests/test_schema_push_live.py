@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from convex.http_client import ConvexExecutionError, ConvexHttpClient
 from server_process import REPO, DevServer, copy_project
@@ -71,9 +72,12 @@ def test_incompatible_schema_is_refused_and_nothing_changes(server: DevServer, i
     output = wait_for_count(server, "✖ Schema push failed", failures + 1)
     report = output[output.rindex("✖ Schema push failed"):]
     assert 'documents in table "messages" do not match the schema' in report
+    assert re.search(r"\b(\d+) of \1 documents in table \"messages\"", report)  # every document fails: a count
     assert f'Document with ID "{ids[0]}"' in report  # the first offending documents, by id
-    assert "Path: .body" in report and 'Value: "body 0"' in report
-    assert "Validator: v.number()" in report
+    assert '.body: value "body 0" does not match v.number()' in report  # one line: field, value, validator
+    assert report.count("Document with ID") == 3 and "more" in report  # the first few, not all of them
+    assert "make it optional" in report
+    assert _stats(server)["pushFailed"] is True  # the dashboard's header says "push failed"
     # a function saved while the schema is still broken is not swapped in either
     pushes_failed = server.output().count("✖ Schema push failed")
     (server.project_dir / "functions" / "finder.py").write_text(FINDER.replace("VERSION", "v2"))
@@ -87,6 +91,12 @@ def test_incompatible_schema_is_refused_and_nothing_changes(server: DevServer, i
     schema.write_text(SCHEMA)
     wait_for_count(server, "✔ Pushed in", pushed + 1)
     assert _eventually(client, "finder:version", "v2")
+    assert _stats(server)["pushFailed"] is False
+
+
+def _stats(server: DevServer) -> dict[str, object]:
+    response = httpx.get(f"{server.url}/api/albertplus/stats", headers={"Authorization": f"Convex {server.admin_key}"})
+    return response.json()  # type: ignore[no-any-return]
 
 
 def _eventually(client: ConvexHttpClient, path: str, expected: object, timeout: float = 5.0) -> bool:

@@ -19,14 +19,9 @@ from albertplus_cli.private_files import ensure_private_dir
 PRIVATE_FILE_MODE = 0o600
 
 
-def ensure_state_dir(state_dir: Path) -> Path:
-    """Create `state_dir` (and its parents) if missing; it and its files become owner-only."""
-    return ensure_private_dir(state_dir)
-
-
 def read_or_create_private_file(path: Path, content: bytes) -> bytes:
     """Return the contents of `path`, creating it with `content` and mode 0600 if it does not exist."""
-    ensure_state_dir(path.parent)
+    ensure_private_dir(path.parent)
     try:
         return _read_private(path)
     except FileNotFoundError:

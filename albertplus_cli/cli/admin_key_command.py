@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from albertplus_cli.auth import load_or_create_admin_key
+from albertplus_cli.cli.common import fail, require_project
 from albertplus_cli.cli.main import app
 
 ADMIN_KEY_HELP = """Print the project's admin key, creating PROJECT/.albertplus/admin_key (mode 0600) if needed.
@@ -29,9 +30,9 @@ def admin_key_command(
 ) -> None:
     from albertplus_cli.project import state_dir_for
 
+    require_project(project_dir.resolve())
     try:
         key = load_or_create_admin_key(state_dir_for(project_dir))
     except (OSError, ValueError) as exc:
-        typer.echo(f"error: cannot load the admin key: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise fail(f"cannot load the admin key: {exc}") from None
     typer.echo(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -11,7 +12,7 @@ from albertplus_cli.cli.main import app
 
 DASHBOARD_HELP = """Open the live terminal dashboard on a running server: data, functions, logs, schema and health.
 
-The server is --url, else ALBERTPLUS_URL, else the `albertplus dev` running for the project (--dir), else http://127.0.0.1:3210. The admin key is --admin-key, else ALBERTPLUS_ADMIN_KEY, else the project's .albertplus/admin_key.
+The server is --url, else ALBERTPLUS_URL, else the `albertplus dev` running for the project (--dir), else http://127.0.0.1:3210. The admin key is --admin-key, else ALBERTPLUS_ADMIN_KEY, else the project's .albertplus/admin_key; the project's own key is only sent to a server that proves it is the project's running `albertplus dev`.
 
 Keys: 1-4 tabs, / filter, ? all keys, q quit. With no server running it says how to start one, and connects when it is up.
 
@@ -32,7 +33,12 @@ def dashboard_command(
                                          "ALBERTPLUS_ADMIN_KEY or PROJECT/.albertplus/admin_key)."),
     project_dir: Path = PROJECT_OPTION,
 ) -> None:
+    from albertplus_cli.auth import state_dir_for
     from albertplus_cli.dashboard import DashboardApp, resolve_target
 
-    target_url, key = resolve_target(url, admin_key, project_root(project_dir))
-    DashboardApp(target_url, key).run()
+    root = project_root(project_dir)
+    target_url, key = resolve_target(url, admin_key, root)
+    # The project's own key goes only to a server that proves it is the project's `albertplus dev`; a key the
+    # user gave (--admin-key, ALBERTPLUS_ADMIN_KEY) goes where the user pointed it.
+    explicit_key = bool(admin_key or os.environ.get("ALBERTPLUS_ADMIN_KEY"))
+    DashboardApp(target_url, key, proof_state_dir=None if explicit_key else state_dir_for(root)).run()

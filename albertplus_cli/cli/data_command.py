@@ -15,6 +15,7 @@ import typer
 from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail, project_root
 from albertplus_cli.cli.main import app
 from albertplus_cli.cli.server_target import URL_OPTION, Server, find_server, short_error
+from albertplus_cli.terminal_text import safe_line
 from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 from albertplus_cli.values.types import Int64
 
@@ -215,15 +216,12 @@ def stringify(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        return _printable(json.dumps(value, ensure_ascii=False))
+        return safe_line(json.dumps(value, ensure_ascii=False))
     if isinstance(value, (bytes, bytearray)):
         return f'Bytes("{base64.b64encode(bytes(value)).decode()}")'
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(stringify(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{json.dumps(k)}: {stringify(v)}" for k, v in value.items()) + " }"
-    return _printable(repr(value))
+    return safe_line(repr(value))
 
-
-def _printable(text: str) -> str:
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, project_root
+from albertplus_cli.cli.common import PROJECT_OPTION, fail, project_root, say
 from albertplus_cli.cli.main import app
 from albertplus_cli.database import SchemaValidationError
 from albertplus_cli.functions.loader import ProjectLoadError
@@ -79,13 +81,21 @@ def dev_command(
     if run is not None:
         after_push = dev_modes.run_after_first_push(after_push, run, terminal)
     try:
-        serve(options, terminal, seed_hook=_seed_hook(terminal), after_push=after_push)
+        forced = serve(options, terminal, seed_hook=_seed_hook(terminal), after_push=after_push)
+    except KeyboardInterrupt:
+        say("Stopped before the server started.", err=True)
+        raise typer.Exit(130) from None
     except DevServerError as e:
         raise fail(str(e)) from None
     except ProjectLoadError as e:
         raise fail(f"the project failed to load:\n{e}") from None
     except SchemaValidationError as e:
         raise fail(str(e)) from None
+    if forced:
+        # Functions still running on worker threads would keep the process alive; the user asked to stop now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
 
 
 def _seed_hook(terminal: Terminal) -> Callable[[Engine], None] | None:

@@ -6,10 +6,8 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail, project_root
+from albertplus_cli.cli.common import PROJECT_OPTION, fail, plural, project_root, say, warn
 from albertplus_cli.cli.main import app
 
 IMPORT_HELP = """Import documents in Convex's formats: a snapshot ZIP (every table in it) or, for one --table, a
@@ -66,13 +64,13 @@ def import_command(
         try:
             plan = read_import(path, engine.db.catalog, table=table, fmt=fmt)
         except ImportFailed as e:
-            raise fail(f"{escape(str(e))}\nNothing was imported.") from None
+            raise fail(f"{e}\nNothing was imported.") from None
         for warning in plan.warnings:
-            err_console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+            warn(warning)
         counts = table_counts(engine.db, [t.name for t in plan.tables])
         occupied = {name: n for name, n in counts.items() if n}
         if occupied and replace and not yes:
-            listed = ", ".join(f"{name} ({n} documents)" for name, n in occupied.items())
+            listed = ", ".join(f"{name} ({plural(n, 'document')})" for name, n in occupied.items())
             if not sys.stdin.isatty():
                 raise fail(f"--replace would delete the documents of {listed}; pass --yes to confirm "
                            "(stdin is not a terminal, so there is no one to ask)", 2)
@@ -82,14 +80,13 @@ def import_command(
         try:
             report = perform_import(engine.db, plan, mode)
         except ImportFailed as e:
-            raise fail(f"{escape(str(e))}\nNothing was imported.") from None
+            raise fail(f"{e}\nNothing was imported.") from None
     finally:
         engine.close()
-    console = Console(highlight=False)
     for name in report.imported:
         deleted = report.deleted.get(name, 0)
         extra = f" (replacing {deleted})" if deleted else ""
-        console.print(f"  {escape(name)}: {report.imported[name]} documents{extra}")
+        say(f"  {name}: {plural(report.imported[name], 'document')}{extra}")
     remapped = f"; {plan.remapped_ids} ids re-encoded for this database's table numbers" if plan.remapped_ids else ""
-    console.print(f"Imported {report.documents} documents into {len(report.imported)} tables from "
-                  f"{escape(path.name)} in {report.seconds:.2f} s{remapped}.")
+    say(f"Imported {plural(report.documents, 'document')} into {plural(len(report.imported), 'table')} from "
+        f"{path.name} in {report.seconds:.2f} s{remapped}.")

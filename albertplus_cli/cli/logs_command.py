@@ -16,6 +16,7 @@ import typer
 from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail, project_root
 from albertplus_cli.cli.main import app
 from albertplus_cli.cli.server_target import URL_OPTION, Server, require_server
+from albertplus_cli.terminal_text import safe_line
 
 LOGS_HELP = """Stream the running server's function executions and their log lines until Ctrl+C.
 
@@ -119,10 +120,10 @@ class _Printer:
             return
         prefix = _prefix(entry)
         for line in entry.get("logLines") or []:
-            self._out(f"{prefix} {_printable(str(line))}", "cyan" if not str(line).startswith("[ERROR]") else "red")
+            self._out(f"{prefix} {safe_line(str(line))}", "cyan" if not str(line).startswith("[ERROR]") else "red")
         error = entry.get("error")
         if error:
-            self._out(f"{prefix} {_printable(_short(str(error)))}", "red")
+            self._out(f"{prefix} {safe_line(_short(str(error)))}", "red")
         elif self.success:
             ms = float(entry.get("executionTime") or 0) * 1000
             self._out(f"{prefix} Function executed in {max(1, round(ms))} ms", "green")
@@ -131,7 +132,7 @@ class _Printer:
 def _prefix(entry: dict[str, Any]) -> str:
     stamp = dt.datetime.fromtimestamp(float(entry.get("timestamp") or 0)).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
     letter = str(entry.get("udfType") or "?")[:1].upper()
-    return f"{stamp} [CONVEX {letter}({_printable(str(entry.get('identifier', '')))})]"
+    return f"{stamp} [CONVEX {letter}({safe_line(str(entry.get('identifier', '')))})]"
 
 
 def _short(error: str) -> str:
@@ -142,7 +143,3 @@ def _short(error: str) -> str:
         error = error[len("Server Error\n"):]
     return error.replace("\n", " | ")
 
-
-def _printable(text: str) -> str:
-    """Control characters (terminal escapes a function printed) shown escaped, never interpreted."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

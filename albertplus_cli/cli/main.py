@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from importlib import metadata
+from typing import Any
+
 import typer
 
-app = typer.Typer(
+
+class AlbertplusApp(typer.Typer):
+    """The CLI entry point: an exception no command handled is one `error:` line and exit 1, never a traceback
+    (ALBERTPLUS_DEBUG=1 shows it), and Ctrl+C anywhere exits 130."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from albertplus_cli.cli.common import fail
+
+        try:
+            return typer.main.get_command(self)(*args, **kwargs)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        except Exception as e:
+            if os.environ.get("ALBERTPLUS_DEBUG"):
+                raise
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            fail(f"{type(e).__name__}{': ' + first if first else ''} (unexpected; run again with ALBERTPLUS_DEBUG=1 "
+                 "for the traceback)")
+            sys.exit(1)
+
+
+app = AlbertplusApp(
     name="albertplus",
     help="A local, Convex-compatible reactive backend for AlbertPlus.",
     no_args_is_help=True,
@@ -13,20 +39,24 @@ app = typer.Typer(
 )
 
 
+def version() -> str:
+    try:
+        return metadata.version("albertplus")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def _print_version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            typer.echo(f"albertplus {version('albertplus')}")
-        except PackageNotFoundError:
-            typer.echo("albertplus (version unknown: the package is not installed)")
+        typer.echo(f"albertplus {version()}")
         raise typer.Exit()
 
 
 @app.callback()
-def _main(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                       help="Print the version and exit.")) -> None:
+def main_options(
+    show_version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                      callback=_print_version),
+) -> None:
     """A local, Convex-compatible reactive backend for AlbertPlus."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from albertplus_cli.auth import DEV_ISSUER, DevSigningKey
+from albertplus_cli.cli.common import fail, require_project
 from albertplus_cli.cli.main import app
 
 TOKEN_HELP = """Print a JWT for a user, signed by the project's local dev key.
@@ -64,11 +65,11 @@ def token_command(
     extra = _parse_claims(claims)
     from albertplus_cli.project import state_dir_for
 
+    require_project(project_dir.resolve())
     try:
         key = DevSigningKey.load_or_create(state_dir_for(project_dir))
     except (OSError, ValueError) as exc:
-        typer.echo(f"error: cannot load the dev signing key: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise fail(f"cannot load the dev signing key: {exc}") from None
     jwt_text = key.sign(subject, extra, expires_in=expires_in)
     typer.echo(f"dev token for {subject!r} (issuer {DEV_ISSUER}, expires in {expires_in} s)", err=True)
     typer.echo(jwt_text)

@@ -11,6 +11,7 @@ Esc leaves an input, Ctrl+C (or q) quits as `npx convex dev` does.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -55,12 +56,13 @@ class DashboardApp(App[None]):
     stats: var[dict[str, Any] | None] = var(None, init=False, always_update=True)
 
     def __init__(self, url: str, admin_key: str | None, *, mask: bool = False, log_poll: float = 0.5,
-                 health_poll: float = 2.0, page_size: int = 50) -> None:
+                 health_poll: float = 2.0, page_size: int = 50, proof_state_dir: Path | None = None) -> None:
         super().__init__()
         self.url = url.rstrip("/")
         self.admin_key = admin_key
         self.fmt = Formatter(mask)
-        self.client = DashboardClient(self.url, admin_key or "", on_status=self._on_sync_status)
+        self.client = DashboardClient(self.url, admin_key or "", on_status=self._on_sync_status,
+                                      proof_state_dir=proof_state_dir)
         self.health_poll = health_poll
         self.log_poll = log_poll
         self.page_size = page_size
@@ -186,6 +188,8 @@ class DashboardApp(App[None]):
             text.append(f"○ {self.sync_status}", style="yellow")
         if self.stats:
             text.append(f"  {self.stats.get('version', '')}", style="dim")
+            if self.stats.get("pushFailed"):
+                text.append("  ✖ push failed", style="bold red")
         self.query_one("#topbar", Static).update(text, layout=False)  # one line, always
 
     # -- actions -----------------------------------------------------------------------------------

@@ -91,10 +91,14 @@ def identity_header(admin_key: str, acting_as: Mapping[str, Any] | None) -> str:
 class DashboardClient:
     """HTTP calls plus one sync connection per identity (admin, and each user the runner acts as)."""
 
-    def __init__(self, url: str, admin_key: str, on_status: StatusCallback | None = None) -> None:
+    def __init__(self, url: str, admin_key: str, on_status: StatusCallback | None = None,
+                 proof_state_dir: Path | None = None) -> None:
         self.url = url.rstrip("/")
         self.admin_key = admin_key
         self.on_status = on_status
+        # Set when the admin key is the project's own (not one the user gave): it is only sent once the server
+        # proves it is the project's running `albertplus dev` (cli/server_target.py has the rule).
+        self.proof_state_dir = proof_state_dir
         self._http: httpx.AsyncClient | None = None
         self._connections: dict[str, SyncConnection] = {}
 
@@ -141,7 +145,21 @@ class DashboardClient:
 
     # -- HTTP --------------------------------------------------------------------------------------
 
+    async def _proven(self) -> bool:
+        from albertplus_cli.server.instance_proof import server_proves_itself_async
+        from albertplus_cli.server.server_info import read_server_info
+
+        if self.proof_state_dir is None:
+            return True
+        info = read_server_info(self.proof_state_dir)
+        if info is None or info.instance_secret is None:
+            return False
+        return await server_proves_itself_async(self.http, self.url, info.instance_secret)
+
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        if not await self._proven():
+            raise ServerUnavailable(f"No albertplus dev of this project answers at {self.url} (the admin key is only "
+                                    "sent to the project's server once it proves itself)")
         try:
             response = await self.http.get(path, params=params,
                                            headers={"Authorization": f"Convex {self.admin_key}"})

@@ -22,21 +22,47 @@ from albertplus_cli.values.index_keys import encode_key, field_value
 from albertplus_cli.values.types import UNDEFINED
 from albertplus_cli.values.validators import ValidationError
 
-MAX_REPORTED_FAILURES = 5
+MAX_REPORTED_FAILURES = 3
 # progress(description, done, total)
 Progress = Callable[[str, int, int], None]
 
 
 class SchemaValidationError(Exception):
-    """Existing documents do not match the new schema; the push was not applied."""
+    """Existing documents do not match the new schema; the push was not applied.
 
-    def __init__(self, table: str, failures: list[tuple[str, str]]) -> None:
+    The message counts the offending documents, shows the first few with the field that fails and why (one
+    line each), and says how to change a schema under existing data.
+    """
+
+    def __init__(self, table: str, failures: list[tuple[str, str]], failing: int | None = None,
+                 total: int | None = None) -> None:
         self.table = table
         self.failures = failures
-        lines = [f"Schema validation failed: documents in table \"{table}\" do not match the schema."]
+        self.failing = len(failures) if failing is None else failing
+        self.total = total
+        of_total = f" of {total}" if total is not None else ""
+        noun = "document" if (total if total is not None else self.failing) == 1 else "documents"
+        lines = [f"Schema validation failed: {self.failing}{of_total} {noun} in table \"{table}\" "
+                 "do not match the schema."]
         for doc_id, message in failures:
-            lines.append(f"Document with ID \"{doc_id}\": {message}")
+            lines.append(f"  Document with ID \"{doc_id}\": {message}")
+        if self.failing > len(failures):
+            lines.append(f"  ... and {self.failing - len(failures)} more")
+        lines.append("To change a field under existing data: make it optional (v.optional(...)), backfill the "
+                     "documents (a mutation, or `albertplus import --replace`), then require it again.")
         super().__init__("\n".join(lines))
+
+
+def failure_reason(error: ValidationError) -> str:
+    """One line for a validation failure: the field, and the value and validator or the rule it breaks."""
+    lines = str(error).split("\n")
+    details = {k: v for k, _, v in (line.partition(": ") for line in lines[1:]) if v}
+    path = error.path or details.get("Path", "") or "(root)"
+    if lines[0].startswith("Value does not match validator") and "Value" in details:
+        reason = f"{path}: value {details['Value']} does not match {details.get('Validator', 'the validator')}"
+    else:
+        reason = f"{path}: {lines[0].split('. Consider')[0].rstrip('.')}"
+    return reason if len(reason) <= 200 else reason[:197] + "..."
 
 
 @dataclass
@@ -186,16 +212,17 @@ def _validate_changed_tables(
 def _validate_table(conn: sqlite3.Connection, catalog: Catalog, info: TableInfo, progress: Progress | None) -> None:
     assert info.validator is not None
     failures: list[tuple[str, str]] = []
+    failing = 0
     total = SqliteStore.count_documents(conn, info.number)
     for done, (_doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, info.number), 1):
         document = to_document(doc_id, ct, body)
         try:
             info.validator.check(user_fields(document), "", catalog.table_number)
         except ValidationError as e:
-            failures.append((doc_id, str(e)))
-            if len(failures) >= MAX_REPORTED_FAILURES:
-                break
+            failing += 1
+            if len(failures) < MAX_REPORTED_FAILURES:
+                failures.append((doc_id, failure_reason(e)))
         if progress and done % 5000 == 0:
             progress(f"Validating {info.name}", done, total)
     if failures:
-        raise SchemaValidationError(info.name, failures)
+        raise SchemaValidationError(info.name, failures, failing, total)

@@ -68,7 +68,8 @@ async def _no_route(request: Request, exc: Exception) -> Response:
     return json_response({"code": code, "message": f"No route for {request.method} {request.url.path[:200]}"}, status)
 
 
-def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict[str, Any]] | None = None) -> Starlette:
+def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict[str, Any]] | None = None,
+                  extra_routes: list[Route] | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         hub.start()
@@ -79,7 +80,7 @@ def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict
 
     app = Starlette(
         routes=[*api_routes(backend), _stats_route(backend, hub, extra_stats), *execution_log_routes(backend),
-                *environment_routes(backend), *sync_routes(backend, hub)],
+                *environment_routes(backend), *sync_routes(backend, hub), *(extra_routes or [])],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=["*"], max_age=3600)],
         exception_handlers={404: _no_route, 405: _no_route},

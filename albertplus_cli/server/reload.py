@@ -67,6 +67,11 @@ class PushHistory:
     def to_json(self) -> list[dict[str, Any]]:
         return [push.to_json() for push in self._records]
 
+    @property
+    def last_failed(self) -> bool:
+        """The latest push failed: the old version still serves (the dashboard's header says so)."""
+        return bool(self._records) and not self._records[-1].ok
+
 
 class BackfillProgress:
     """The `progress(description, done, total)` callback of a schema push, drawn as rich progress bars.

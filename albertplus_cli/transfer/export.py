@@ -66,7 +66,6 @@ def export_snapshot(db: Database, destination: Path) -> ExportReport:
         ts = db.snapshot_ts()
         if destination.is_dir():
             destination = destination / f"snapshot_{ts}.zip"
-        destination.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".zip.tmp", dir=destination.parent)
         os.fchmod(fd, 0o600)  # every user's rows: owner-only, whatever the umask (mkstemp's mode, made explicit)
         os.close(fd)

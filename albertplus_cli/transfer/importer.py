@@ -524,7 +524,7 @@ def perform_import(db: Database, plan: ImportPlan, mode: Mode | None = None) -> 
     counts = table_counts(db, names)
     occupied = {name: n for name, n in counts.items() if n}
     if occupied and mode is None:
-        listed = ", ".join(f"{name} ({n} documents)" for name, n in occupied.items())
+        listed = ", ".join(f"{name} ({n} document{'s' if n != 1 else ''})" for name, n in occupied.items())
         raise ImportFailed(f"not importing into tables that have documents: {listed}. "
                            "Pass --replace to replace them or --append to add to them.")
     if mode == "append":
