@@ -33,8 +33,8 @@ def dashboard_command(
                                          "ALBERTPLUS_ADMIN_KEY or PROJECT/.albertplus/admin_key)."),
     project_dir: Path = PROJECT_OPTION,
 ) -> None:
-    from albertplus_cli.auth import state_dir_for
     from albertplus_cli.dashboard import DashboardApp, resolve_target
+    from albertplus_cli.project import state_dir_for
 
     root = project_root(project_dir)
     target_url, key = resolve_target(url, admin_key, root)

@@ -100,15 +100,12 @@ def push_until_success(project_dir: Path, db_path: Path | None, terminal: Termin
                        seed_hook: Callable[[Engine], None] | None,
                        after_push: Callable[[Engine], Any] | None) -> None:
     """Retry `push_once` after every save until it succeeds; Ctrl+C exits with 130."""
-    from watchfiles import watch
-
-    from albertplus_cli.server.dev_server import _watched
+    from albertplus_cli.server.dev_server import wait_for_source_change
 
     try:
         while not push_once(project_dir, db_path, terminal, function=function, seed_hook=seed_hook,
                             after_push=after_push):
             terminal.print("[dim]Waiting for a change to schema.py or functions/ to try again (Ctrl+C stops)...[/dim]")
-            for _changes in watch(project_dir, watch_filter=_watched, debounce=100, step=25, raise_interrupt=True):
-                break
+            wait_for_source_change(project_dir)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None

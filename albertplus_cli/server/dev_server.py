@@ -185,7 +185,7 @@ def _start_engine(project_dir: Path, options: DevOptions, terminal: Terminal) ->
                      "(Ctrl+C to stop).", style="bold red"),
                 detail,
             ))
-            _wait_for_source_change(project_dir)
+            wait_for_source_change(project_dir)
             terminal.print("[dim]Change detected; loading the project again...[/dim]")
         finally:
             progress.close()
@@ -205,7 +205,7 @@ def _source_snapshot(project_dir: Path) -> dict[str, tuple[int, int, int]]:
     return snapshot
 
 
-def _wait_for_source_change(project_dir: Path, interval: float = 0.25) -> None:
+def wait_for_source_change(project_dir: Path, interval: float = 0.25) -> None:
     """Block until schema.py or a file under functions/ is saved (created, changed, renamed over or deleted)."""
     before = _source_snapshot(project_dir)
     while _source_snapshot(project_dir) == before:
