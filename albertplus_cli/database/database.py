@@ -9,7 +9,6 @@ the single COMMIT is durable. Queries read WAL snapshots on their own threads' c
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +24,7 @@ from albertplus_cli.database.schema_push import Progress, SchemaChange, apply_sc
 from albertplus_cli.database.transaction import Transaction
 from albertplus_cli.database.write_log import decode_writes, encode_writes
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import SqliteStore
+from albertplus_cli.storage import SqliteStorage, Storage, StorageError, WriteSession
 
 T = TypeVar("T")
 MAX_BATCH = 64
@@ -63,19 +62,16 @@ class _SchemaJob:
 class Database:
     """Owns the store, the catalog, the writer thread and the commit listeners."""
 
-    def __init__(self, path: Path, schema: SchemaDefinition | None = None) -> None:
-        self.path = Path(path)
-        self.store = SqliteStore(self.path)
-        self._writer_conn = self.store.connect()
+    def __init__(self, location: Path | Storage, schema: SchemaDefinition | None = None) -> None:
+        self.store: Storage = SqliteStorage(Path(location)) if isinstance(location, (str, Path)) else location
+        self._writer: WriteSession = self.store.writer()
         self._queue: queue.SimpleQueue[_Job | _SchemaJob | None] = queue.SimpleQueue()
         self._listeners: list[Callable[[Commit], None]] = []
         self._lock = threading.Lock()
         self._pinned = threading.local()
-        self._peek_conn = self.store.connect()
-        self._peek_lock = threading.Lock()
-        ts, _ = SqliteStore.last_commit(self._writer_conn)
+        ts, _ = self._writer.last_commit()
         self.latest_ts = ts
-        self.catalog = Catalog.load(self._writer_conn, schema)
+        self.catalog = Catalog.load(self._writer, schema)
         self._thread = threading.Thread(target=self._run_writer, name="albertplus-writer", daemon=True)
         self._closed = False
         self._commits_since_prune = 0
@@ -98,44 +94,42 @@ class Database:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Pin one read snapshot for this thread: every `read` inside sees the same data and ts."""
-        conn = self.store.reader()
-        conn.execute("BEGIN")
-        self._pinned.conn = conn
+        session = self.store.reader()
+        session.begin()
+        self._pinned.session = session
         try:
             yield
         finally:
-            self._pinned.conn = None
-            conn.execute("COMMIT")
+            self._pinned.session = None
+            session.end()
 
     def snapshot_ts(self) -> int:
         """The ts of this thread's current read snapshot (inside `snapshot()`)."""
-        conn = getattr(self._pinned, "conn", None) or self.store.reader()
-        return SqliteStore.last_commit(conn)[0]
+        session = getattr(self._pinned, "session", None) or self.store.reader()
+        return session.last_commit()[0]
 
     def read_latest_ts(self) -> int:
         """The newest committed ts in the file, including other processes' commits (cheap: one PK lookup)."""
-        with self._peek_lock:
-            ts = SqliteStore.last_commit(self._peek_conn)[0]
-        return ts
+        return self.store.peek_latest_ts()
 
     def read(
         self, fn: Callable[[Transaction], T], deadline: Callable[[], None] | None = None,
         journal: str | None = None,
     ) -> tuple[T, Transaction]:
         """Run `fn` in a read-only snapshot on this thread's connection."""
-        pinned = getattr(self._pinned, "conn", None)
-        conn = pinned or self.store.reader()
+        pinned = getattr(self._pinned, "session", None)
+        session = pinned or self.store.reader()
         if pinned is None:
-            conn.execute("BEGIN")
+            session.begin()
         try:
-            ts, _ = SqliteStore.last_commit(conn)
+            ts, _ = session.last_commit()
             catalog = self.catalog
-            tx = Transaction(conn, catalog, writable=False, snapshot_ts=ts, deadline=deadline)
+            tx = Transaction(session, catalog, writable=False, snapshot_ts=ts, deadline=deadline)
             tx.journal_in = journal
             return fn(tx), tx
         finally:
             if pinned is None:
-                conn.execute("COMMIT")
+                session.end()
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -181,7 +175,8 @@ class Database:
             self._closed = True
             self._queue.put(None)
             self._thread.join(timeout=10)
-            self._writer_conn.close()
+            self._writer.close()
+            self.store.close()
 
     # -- the writer thread -------------------------------------------------------------------------
 
@@ -215,14 +210,15 @@ class Database:
                 return
 
     def _apply_schema(self, job: _SchemaJob) -> None:
-        conn = self._writer_conn
+        session = self._writer
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            session.begin_write()
             try:
-                catalog, change = apply_schema(conn, job.schema, job.progress)
-                conn.execute("COMMIT")
+                catalog, change = apply_schema(session, job.schema, job.progress)
+                session.commit()
             except BaseException:
-                conn.execute("ROLLBACK")
+                if session.in_transaction:
+                    session.rollback()
                 raise
             self.catalog = catalog
             job.future.set_result(change)
@@ -238,14 +234,14 @@ class Database:
         Before, `ROLLBACK TO` on the vanished savepoint raised, the writer thread died and every later mutation
         waited forever (tests/test_crash_safety.py, disk-full test).
         """
-        conn = self._writer_conn
+        session = self._writer
         try:
-            outcomes, commits, last_ts, catalog_changed = self._stage_batch(conn, batch)
+            outcomes, commits, last_ts, catalog_changed = self._stage_batch(session, batch)
         except BaseException as e:  # noqa: BLE001 - nothing of the batch was committed: each mutation fails
-            if conn.in_transaction:
+            if session.in_transaction:
                 try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
+                    session.rollback()
+                except StorageError:
                     pass
             for job in batch:
                 try:
@@ -254,7 +250,7 @@ class Database:
                     pass
             return
         if catalog_changed:
-            self.catalog = Catalog.load(conn, self.catalog.schema)
+            self.catalog = Catalog.load(session, self.catalog.schema)
         with self._lock:
             self.latest_ts = max(self.latest_ts, last_ts)
         for commit in commits:
@@ -270,60 +266,58 @@ class Database:
                 pass
 
     def _stage_batch(
-        self, conn: sqlite3.Connection, batch: list[_Job]
+        self, session: WriteSession, batch: list[_Job]
     ) -> tuple[list[tuple[_Job, WriteResult[Any] | None, BaseException | None]], list[Commit], int, bool]:
         """BEGIN, each mutation in its savepoint, COMMIT; raises (and the caller fails the batch) when SQLite
         fails or has rolled the transaction back."""
         outcomes: list[tuple[_Job, WriteResult[Any] | None, BaseException | None]] = []
         commits: list[Commit] = []
         catalog_changed = False
-        conn.execute("BEGIN IMMEDIATE")
-        last_ts, creation_time = SqliteStore.last_commit(conn)
+        session.begin_write()
+        last_ts, creation_time = session.last_commit()
         catalog = self.catalog
         for job in batch:
             deadline = job.deadline_factory() if job.deadline_factory else None
-            tx = Transaction(conn, catalog, writable=True, snapshot_ts=last_ts, creation_time=creation_time,
+            tx = Transaction(session, catalog, writable=True, snapshot_ts=last_ts, creation_time=creation_time,
                              deadline=deadline)
-            conn.execute("SAVEPOINT mutation")
+            session.savepoint()
             try:
                 value = job.fn(tx)
                 ts = last_ts
                 if tx.writes:
                     ts = max(time.time_ns(), last_ts + 1, int(tx.max_creation_time * 1_000_000) + 1)
                     creation_time = max(creation_time, tx.max_creation_time)
-                    SqliteStore.append_commit(conn, ts, creation_time, encode_writes(tx.writes))
+                    session.append_commit(ts, creation_time, encode_writes(tx.writes))
                     commits.append(Commit(ts, tx.writes))
                     last_ts = ts
                 for hook in tx.commit_hooks:
                     hook(ts)
-                conn.execute("RELEASE mutation")
+                session.release()
                 if tx.catalog_changed:
                     catalog = tx.catalog
                     catalog_changed = True
                 outcomes.append((job, WriteResult(value, ts, tx), None))
             except BaseException as e:  # noqa: BLE001 - a failing mutation only loses its own savepoint
-                if not conn.in_transaction:
-                    raise  # SQLite rolled back the whole transaction, the earlier mutations' work with it
-                conn.execute("ROLLBACK TO mutation")
-                conn.execute("RELEASE mutation")
+                if not session.in_transaction:
+                    raise  # the backend rolled back the whole transaction, the earlier mutations' work with it
+                session.rollback_to()
                 outcomes.append((job, None, e))
         self._commits_since_prune += len(commits)
         if self._commits_since_prune >= PRUNE_EVERY_COMMITS:
             self._commits_since_prune = 0
-            SqliteStore.prune_commits(conn, last_ts - COMMIT_LOG_RETENTION_NS)
-        conn.execute("COMMIT")
+            session.prune_commits(last_ts - COMMIT_LOG_RETENTION_NS)
+        session.commit()
         return outcomes, commits, last_ts, catalog_changed
 
     # -- commits from other processes ----------------------------------------------------------------
 
     def log_pruned_through(self) -> int:
         """Commits at or before this ts may be gone from the log (a reader behind it must re-run everything)."""
-        return SqliteStore.pruned_through(self.store.reader())
+        return self.store.reader().pruned_through()
 
     def commits_after(self, ts: int) -> list[Commit]:
         """Commits with a ts above `ts`, read from the log (including other processes' commits)."""
-        conn = self.store.reader()
-        rows = SqliteStore.commits_after(conn, ts)
+        rows = self.store.reader().commits_after(ts)
         return [Commit(row_ts, decode_writes(blob)) for row_ts, blob in rows]
 
     def refresh_after_external(self, ts: int) -> None:
@@ -331,5 +325,4 @@ class Database:
             self.latest_ts = max(self.latest_ts, ts)
 
     def reload_catalog(self) -> None:
-        conn = self.store.reader()
-        self.catalog = Catalog.load(conn, self.catalog.schema)
+        self.catalog = Catalog.load(self.store.reader(), self.catalog.schema)

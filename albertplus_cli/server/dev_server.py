@@ -155,7 +155,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
         f"({len(engine.project.functions)} functions)\n"
         f"  API (Convex URL):  [bold]{url}[/bold]\n"
         f"  Site (HTTP actions): {site_url}\n"
-        f"  Database: {engine.db.path}\n"
+        f"  Database: {engine.db.store.description}\n"
         f"  Admin key: `albertplus admin-key`   Dev login token: `albertplus token --subject user_demo`\n"
         + ("  Watching schema.py and functions/ for changes.\n" if options.watch else "")
         + "  Press Ctrl+C to stop."
