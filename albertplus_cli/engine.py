@@ -22,6 +22,7 @@ from albertplus_cli.auth.providers import auth_config_path
 from albertplus_cli.codegen import CodegenError, ensure_bootstrap, write_generated
 from albertplus_cli.database import Database, SchemaChange
 from albertplus_cli.database.schema_push import Progress
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.functions.executor import Executor
 from albertplus_cli.functions.loader import Project, ProjectLoadError, load_project
 
@@ -59,7 +60,10 @@ def _fingerprint(project: Project) -> dict[str, tuple[object, ...]]:
 
 
 class Engine:
-    def __init__(self, project_dir: Path, db_path: Path | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self, project_dir: Path, db_path: Path | DatabaseUrl | None = None, progress: Progress | None = None,
+        *, trust_dev_key: bool = True,
+    ) -> None:
         self.project_dir = Path(project_dir).resolve()
         if not (self.project_dir / "functions").is_dir():
             raise ProjectLoadError(
@@ -76,11 +80,12 @@ class Engine:
                 write_generated(self._project)
             except CodegenError:
                 pass  # `albertplus dev` and `albertplus codegen` report it; the engine works without types
-        self.db = Database(Path(db_path) if db_path else self.state_dir / DB_FILE_NAME, None)
+        self.db = Database(db_path if db_path else self.state_dir / DB_FILE_NAME, None)
         self.db.push_schema(self._project.schema, progress)
         self.executor = Executor(self.db, lambda: self._project)
         self.admin_key = load_or_create_admin_key(self.state_dir)
-        self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir)
+        self.trust_dev_key = trust_dev_key
+        self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir, trust_dev_key=trust_dev_key)
         self._verifier_key = self._auth_inputs()
         self.started_at = time.time()
 
@@ -100,8 +105,8 @@ class Engine:
         # Auth next (a broken auth.config.py must fail the push before the schema changes); rebuilding the
         # verifier parses the dev key, so only do it when its inputs changed.
         auth_key = self._auth_inputs()
-        verifier = self.verifier if auth_key == self._verifier_key else build_verifier(self.project_dir,
-                                                                                       self.state_dir)
+        verifier = self.verifier if auth_key == self._verifier_key else build_verifier(
+            self.project_dir, self.state_dir, trust_dev_key=self.trust_dev_key)
         loaded = time.perf_counter()
         change = self.db.push_schema(new.schema, progress)
         pushed = time.perf_counter()

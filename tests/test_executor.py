@@ -19,6 +19,8 @@ from albertplus_cli.functions import executor as executor_module
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.values import Int64
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 MESSAGES = '''
 import logging
 import sys

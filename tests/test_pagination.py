@@ -15,6 +15,8 @@ from albertplus_cli.database import Database, DatabaseError, InvalidCursorError
 from albertplus_cli.database.db_api import DatabaseReader
 from albertplus_cli.database.query import Query
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:

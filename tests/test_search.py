@@ -13,6 +13,8 @@ from albertplus_cli.database import Database, DatabaseError
 from albertplus_cli.database.query import search_terms
 from albertplus_cli.storage.sqlite_storage import fts_match
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from project_factory import MESSAGES_SCHEMA, REPO_ROOT, messages_schema, open_database, read, write
+from project_factory import (
+    MESSAGES_SCHEMA,
+    REPO_ROOT,
+    database_location,
+    messages_schema,
+    open_database,
+    read,
+    write,
+)
 
 from albertplus_cli.database import Commit, Database, DatabaseWriter, Transaction, WriteResult
 from albertplus_cli.database.read_set import by_id_index
@@ -21,6 +29,8 @@ from albertplus_cli.database.write_log import decode_writes
 from albertplus_cli.schema import SchemaDefinition
 from albertplus_cli.values import decode_id
 from albertplus_cli.values.index_keys import encode_key
+
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
 
 
 @pytest.fixture
@@ -275,7 +285,8 @@ import sys
 from pathlib import Path
 from albertplus_cli.database import Database, DatabaseWriter
 from albertplus_cli.functions.loader import load_schema
-db = Database(Path({str(path)!r}), load_schema(Path({str(tmp_path / "proc_schema")!r})))
+location = {str(database_location(path))!r}
+db = Database(location if "://" in location else Path(location), load_schema(Path({str(tmp_path / "proc_schema")!r})))
 for i in range(3):
     r = db.write(lambda tx: DatabaseWriter(tx).insert("messages", {{"author": "proc", "body": str(i)}}))
     print(r.ts)

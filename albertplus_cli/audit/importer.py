@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter, Transaction
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.schema import SchemaDefinition
 
 from .parser import Term
@@ -112,11 +113,21 @@ def load_target_schema(project_dir: Path) -> SchemaDefinition:
     return schema
 
 
-def open_database(project_dir: Path, db_path: Path | None = None) -> Database:
+def _location(project_dir: Path, db_path: Path | DatabaseUrl | None) -> Path | DatabaseUrl:
+    """A SQLite file as its Path (it may not exist yet), PostgreSQL as its URL."""
+    if db_path is None:
+        return database_path(project_dir)
+    if isinstance(db_path, DatabaseUrl):
+        return db_path.sqlite_path if db_path.sqlite_path is not None else db_path
+    return Path(db_path)
+
+
+def open_database(project_dir: Path, db_path: Path | DatabaseUrl | None = None) -> Database:
     """Open the project's database (creating it if needed) with the project's schema applied."""
     schema = load_target_schema(project_dir)
-    path = Path(db_path) if db_path is not None else database_path(project_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = _location(project_dir, db_path)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return Database(path, schema)
     except Exception as err:  # noqa: BLE001 - schema push failures, SQLite errors: one line for the user
@@ -227,15 +238,15 @@ def import_into_project(
     starting_term: Term | Mapping[str, Any] | None,
     *,
     dry_run: bool = False,
-    db_path: Path | None = None,
+    db_path: Path | DatabaseUrl | None = None,
 ) -> ImportResult:
     """Open the project's database, run the import, close it.
 
     A dry run on a project that has no database yet plans against no rows and creates nothing.
     """
     incoming = [dict(course) for course in courses]
-    path = Path(db_path) if db_path is not None else database_path(project_dir)
-    if dry_run and not path.exists():
+    path = _location(project_dir, db_path)
+    if dry_run and isinstance(path, Path) and not path.exists():
         load_target_schema(project_dir)
         starting = _term_json(starting_term)
         status: StartingDateStatus = "no-term" if starting is None else "no-student"

@@ -10,10 +10,19 @@ import httpx
 import typer
 from rich.console import Console
 
+from albertplus_cli.database_url import DatabaseUrl
+
 err_console = Console(stderr=True, highlight=False)
 
 PROJECT_OPTION = typer.Option(Path("."), "--dir", help="The project folder (holds schema.py and functions/).",
                               file_okay=False, dir_okay=True)
+
+
+DATABASE_OPTION = typer.Option(
+    None, "--database", "--db", metavar="URL",
+    help="postgresql://user@host:port/db, sqlite:///path or a file path "
+         "(default: ALBERTPLUS_DATABASE_URL, else PROJECT/.albertplus/data.sqlite3).",
+)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -27,6 +36,19 @@ def project_root(path: Path) -> Path:
     if not root.is_dir():
         raise fail(f"{path} is not a folder", 2)
     return root
+
+
+def database_url(flag: str | None, root: Path) -> DatabaseUrl:
+    """The database a command uses (flag, else ALBERTPLUS_DATABASE_URL, else the project's file); exit 2 on a bad
+    URL."""
+    from albertplus_cli.auth import state_dir_for
+    from albertplus_cli.database_url import DatabaseUrlError, resolve_database_url
+    from albertplus_cli.engine import DB_FILE_NAME
+
+    try:
+        return resolve_database_url(flag, state_dir_for(root) / DB_FILE_NAME)
+    except DatabaseUrlError as e:
+        raise fail(str(e), 2) from None
 
 
 def running_server_url(project_dir: Path) -> str | None:

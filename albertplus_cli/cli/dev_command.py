@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, project_root
+from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, fail, project_root
 from albertplus_cli.cli.main import app
 from albertplus_cli.database import SchemaValidationError
 from albertplus_cli.functions.loader import ProjectLoadError
+from albertplus_cli.storage import StorageError
 
 if TYPE_CHECKING:
     from albertplus_cli.engine import Engine
@@ -30,7 +31,9 @@ Examples:
 
   albertplus dev --dir ./myproject --port 4000 --site-port 4001
 
-  albertplus dev --db /tmp/scratch.sqlite3 --no-seed --no-watch
+  albertplus dev --database /tmp/scratch.sqlite3 --no-seed --no-watch
+
+  albertplus dev --database postgresql://postgres@127.0.0.1:5432/app
 """
 
 
@@ -40,7 +43,7 @@ def dev_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (default: loopback only)."),
     port: int = typer.Option(3210, "--port", min=1, max=65535, help="Port of the API and sync WebSocket."),
     site_port: int = typer.Option(3211, "--site-port", min=1, max=65535, help="Port of the HTTP actions."),
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
     no_watch: bool = typer.Option(False, "--no-watch", help="Do not watch files for changes."),
     no_seed: bool = typer.Option(False, "--no-seed", help="Do not seed an empty database."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print a line per function call."),
@@ -51,7 +54,8 @@ def dev_command(
     if port == site_port:
         raise fail("--port and --site-port must differ", 2)
     root = project_root(project_dir)
-    options = DevOptions(root, host, port, site_port, db, watch=not no_watch, seed=not no_seed, quiet=quiet)
+    options = DevOptions(root, host, port, site_port, database_url(db, root), watch=not no_watch, seed=not no_seed,
+                         quiet=quiet)
     terminal = Terminal(quiet=quiet)
     try:
         serve(options, terminal, seed_hook=_seed_hook(terminal), after_push=_codegen_hook(terminal))
@@ -59,7 +63,7 @@ def dev_command(
         raise fail(str(e)) from None
     except ProjectLoadError as e:
         raise fail(f"the project failed to load:\n{e}") from None
-    except SchemaValidationError as e:
+    except (SchemaValidationError, StorageError) as e:
         raise fail(str(e)) from None
 
 

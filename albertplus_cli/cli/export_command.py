@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, project_root
+from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, fail, project_root
 from albertplus_cli.cli.main import app
+from albertplus_cli.storage import StorageError
 
 EXPORT_HELP = """Write every table to a snapshot ZIP in Convex's layout (<table>/documents.jsonl, ...).
 
@@ -29,7 +30,7 @@ Examples:
 def export_command(
     path: Path = typer.Argument(..., metavar="PATH.zip", help="The ZIP to write (or a folder to write it in)."),
     project_dir: Path = PROJECT_OPTION,
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.functions.loader import ProjectLoadError
@@ -40,9 +41,11 @@ def export_command(
     if not path.is_dir() and path.suffix.lower() != ".zip":
         raise fail(f"{path}: the snapshot is a ZIP; name it .zip", 2)
     try:
-        engine = open_project_database(root, db)
+        engine = open_project_database(root, database_url(db, root))
     except (ProjectLoadError, SchemaValidationError) as e:
         raise fail(f"the project failed to load:\n{e}") from None
+    except StorageError as e:
+        raise fail(str(e)) from None
     try:
         report = export_snapshot(engine.db, path)
     except OSError as e:

@@ -25,6 +25,7 @@ def _register_commands() -> None:
     import albertplus_cli.cli.import_command  # noqa: F401
     import albertplus_cli.cli.run_command  # noqa: F401
     import albertplus_cli.cli.seed_command  # noqa: F401
+    import albertplus_cli.cli.serve_command  # noqa: F401
     import albertplus_cli.cli.token_command  # noqa: F401
 
 

@@ -11,8 +11,18 @@ import httpx
 import orjson
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, admin_key_for, err_console, fail, project_root, running_server_url
+from albertplus_cli.cli.common import (
+    DATABASE_OPTION,
+    PROJECT_OPTION,
+    admin_key_for,
+    database_url,
+    err_console,
+    fail,
+    project_root,
+    running_server_url,
+)
 from albertplus_cli.cli.main import app
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.values.json_formats import ValueError_, decode, encode
 
 RUN_HELP = """Run a function as admin (internal functions too) and print its result as JSON.
@@ -49,8 +59,10 @@ def run_command(
     identity: str | None = typer.Option(None, "--identity", help="Act as this user: a JSON identity "
                                         "with at least `subject` (other claims like `is_admin` kept)."),
     project_dir: Path = PROJECT_OPTION,
+    db: str | None = DATABASE_OPTION,
 ) -> None:
     root = project_root(project_dir)
+    database = database_url(db, root)
     args = _parse_json_option(args_json, "ARGS_JSON") or {}
     acting_as = _parse_json_option(identity, "--identity")
     if acting_as is not None and not isinstance(acting_as.get("subject"), str):
@@ -59,11 +71,11 @@ def run_command(
         decoded_args = decode(args)
     except ValueError_ as e:
         raise typer.BadParameter(str(e), param_hint="ARGS_JSON") from None
-    url = running_server_url(root)
+    url = None if db else running_server_url(root)  # an explicit --database runs here, on that database
     if url is not None:
         ok, value, logs = _run_remote(url, admin_key_for(root), function, args, acting_as)
     else:
-        ok, value, logs = _run_local(root, function, decoded_args, acting_as)
+        ok, value, logs = _run_local(root, database, function, decoded_args, acting_as)
     for line in logs:
         err_console.print(line, markup=False)
     if not ok:
@@ -94,16 +106,19 @@ def _run_remote(url: str, admin_key: str, function: str, args: dict[str, Any],
     return False, message, logs
 
 
-def _run_local(root: Path, function: str, args: dict[str, Any],
+def _run_local(root: Path, database: DatabaseUrl, function: str, args: dict[str, Any],
                acting_as: dict[str, Any] | None) -> tuple[bool, Any, list[str]]:
     from albertplus_cli.auth import ADMIN, Identity, normalize_user_attributes
     from albertplus_cli.engine import Engine
     from albertplus_cli.functions.loader import ProjectLoadError
+    from albertplus_cli.storage import StorageError
 
     try:
-        engine = Engine(root)
+        engine = Engine(root, database)
     except ProjectLoadError as e:
         return False, f"the project failed to load:\n{e}", []
+    except StorageError as e:
+        return False, str(e), []
     try:
         who = ADMIN if acting_as is None else Identity("admin", user=normalize_user_attributes(acting_as))
         outcome = engine.executor.run_any(function, args, who, public_only=False)

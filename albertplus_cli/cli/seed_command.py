@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, project_root
+from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, fail, project_root
 from albertplus_cli.cli.main import app
+from albertplus_cli.storage import StorageError
 
 SEED_HELP = """Load the project's seed/ data into its database: safe to run again (nothing changes the second time).
 
@@ -37,7 +38,7 @@ def seed_command(
                                        "userCourses, userCourseOfferings) as this user id instead of user_demo."),
     scale: int = typer.Option(0, "--scale", min=0, help="Add N synthetic courses with ~4 sections each "
                               "(deterministic; for benchmarks)."),
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars or summary table."),
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
@@ -50,9 +51,11 @@ def seed_command(
         raise fail(f"{root} has no seed/ folder: there is nothing to seed")
     console = Console(highlight=False)
     try:
-        engine = open_project_database(root, db)
+        engine = open_project_database(root, database_url(db, root))
     except (ProjectLoadError, SchemaValidationError) as e:
         raise fail(f"the project failed to load:\n{e}") from None
+    except StorageError as e:
+        raise fail(str(e)) from None
     try:
         report = seed_database(engine, reset=reset, user_id=user_id, scale=scale, console=console,
                                show_progress=not quiet)

@@ -23,8 +23,9 @@ from albertplus_cli.database.read_set import WriteSet
 from albertplus_cli.database.schema_push import Progress, SchemaChange, apply_schema
 from albertplus_cli.database.transaction import Transaction
 from albertplus_cli.database.write_log import decode_writes, encode_writes
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import SqliteStorage, Storage, StorageError, WriteSession
+from albertplus_cli.storage import Storage, StorageError, WriteSession, open_storage
 
 T = TypeVar("T")
 MAX_BATCH = 64
@@ -62,8 +63,11 @@ class _SchemaJob:
 class Database:
     """Owns the store, the catalog, the writer thread and the commit listeners."""
 
-    def __init__(self, location: Path | Storage, schema: SchemaDefinition | None = None) -> None:
-        self.store: Storage = SqliteStorage(Path(location)) if isinstance(location, (str, Path)) else location
+    def __init__(self, location: Path | str | DatabaseUrl | Storage, schema: SchemaDefinition | None = None) -> None:
+        """`location`: a SQLite file (Path), a database URL, or an opened Storage (which the database then owns)."""
+        self.store: Storage = (
+            open_storage(location) if isinstance(location, (Path, str, DatabaseUrl)) else location
+        )
         self._writer: WriteSession = self.store.writer()
         self._queue: queue.SimpleQueue[_Job | _SchemaJob | None] = queue.SimpleQueue()
         self._listeners: list[Callable[[Commit], None]] = []
@@ -217,8 +221,7 @@ class Database:
                 catalog, change = apply_schema(session, job.schema, job.progress)
                 session.commit()
             except BaseException:
-                if session.in_transaction:
-                    session.rollback()
+                session.rollback()
                 raise
             self.catalog = catalog
             job.future.set_result(change)
@@ -238,11 +241,10 @@ class Database:
         try:
             outcomes, commits, last_ts, catalog_changed = self._stage_batch(session, batch)
         except BaseException as e:  # noqa: BLE001 - nothing of the batch was committed: each mutation fails
-            if session.in_transaction:
-                try:
-                    session.rollback()
-                except StorageError:
-                    pass
+            try:
+                session.rollback()  # ends the write transaction whatever state the backend left it in
+            except StorageError:
+                pass
             for job in batch:
                 try:
                     job.done(None, e)

@@ -17,6 +17,7 @@ from typing import Any
 
 import uvicorn
 
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.engine import Engine
 from albertplus_cli.server.app import build_api_app, build_site_app
 from albertplus_cli.server.backend import Backend
@@ -36,7 +37,7 @@ class DevOptions:
     host: str = "127.0.0.1"
     port: int = 3210
     site_port: int = 3211
-    db_path: Path | None = None
+    db_path: Path | DatabaseUrl | None = None
     watch: bool = True
     seed: bool = True
     quiet: bool = False

@@ -7,6 +7,8 @@ consistent snapshots while one writer commits.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -93,7 +95,7 @@ class SqliteStorage:
         return session
 
     def writer(self) -> SqliteSession:
-        return SqliteSession(self.connect())
+        return SqliteSession(self.connect(), self.path.with_name(self.path.name + "-writer.lock"))
 
     def peek_latest_ts(self) -> int:
         with self._peek_lock:
@@ -107,8 +109,11 @@ class SqliteStorage:
 class SqliteSession:
     """The statements of one connection: a read snapshot (BEGIN) or the writer's transaction (BEGIN IMMEDIATE)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, lock_path: Path | None = None) -> None:
         self.conn = conn
+        # Writers of several processes queue on an flock (woken by the kernel in turn) rather than on SQLite's
+        # busy handler, which sleeps and retries: under contention that back-off added up to a second.
+        self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644) if lock_path is not None else None
 
     # -- transactions ------------------------------------------------------------------------------
 
@@ -123,13 +128,33 @@ class SqliteSession:
         return self.conn.in_transaction
 
     def begin_write(self) -> None:
-        self._run("BEGIN IMMEDIATE")
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            self._run("BEGIN IMMEDIATE")
+        except BaseException:
+            self._unlock()
+            raise
 
     def commit(self) -> None:
-        self._run("COMMIT")
+        try:
+            self._run("COMMIT")
+        except BaseException:
+            if not self.conn.in_transaction:
+                self._unlock()
+            raise
+        self._unlock()
 
     def rollback(self) -> None:
-        self._run("ROLLBACK")
+        try:
+            if self.conn.in_transaction:
+                self._run("ROLLBACK")
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def savepoint(self) -> None:
         self._run("SAVEPOINT mutation")
@@ -143,6 +168,9 @@ class SqliteSession:
 
     def close(self) -> None:
         self.conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def _run(self, statement: str) -> None:
         try:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from albertplus_cli.auth import state_dir_for
 from albertplus_cli.database import Database
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.functions.loader import ProjectLoadError, load_schema
 
 DB_FILE_NAME = "data.sqlite3"  # as albertplus_cli.engine.DB_FILE_NAME
@@ -26,7 +27,7 @@ class ProjectDatabase:
         self.db.close()
 
 
-def open_project_database(project_dir: Path, db_path: Path | None = None) -> ProjectDatabase:
+def open_project_database(project_dir: Path, db_path: Path | DatabaseUrl | None = None) -> ProjectDatabase:
     """The project's SQLite database (default `.albertplus/data.sqlite3`) with `schema.py` pushed.
 
     Raises ProjectLoadError (not a project, or schema.py fails) or SchemaValidationError (stored documents
@@ -43,7 +44,7 @@ def open_project_database(project_dir: Path, db_path: Path | None = None) -> Pro
         state_dir = state_dir_for(root)
         state_dir.mkdir(parents=True, exist_ok=True)
         db_path = state_dir / DB_FILE_NAME
-    db = Database(Path(db_path), None)
+    db = Database(db_path, None)
     try:
         db.push_schema(schema)
     except BaseException:
