@@ -322,6 +322,10 @@ class Database:
         rows = self.store.reader().commits_after(ts)
         return [Commit(row_ts, decode_writes(blob)) for row_ts, blob in rows]
 
+    def wait_for_external_commit(self, timeout: float) -> bool:
+        """Block until any process may have committed (PostgreSQL NOTIFY), or `timeout` s; see Storage."""
+        return self.store.wait_for_commit(timeout)
+
     def refresh_after_external(self, ts: int) -> None:
         with self._lock:
             self.latest_ts = max(self.latest_ts, ts)

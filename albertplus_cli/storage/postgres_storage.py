@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -141,6 +142,8 @@ class PostgresStorage:
     def peek_latest_ts(self) -> int:
         return self.reader().last_commit()[0]
 
+    notifies_commits = True
+
     def wait_for_commit(self, timeout: float) -> bool:
         """Block until another process NOTIFYs a commit (or `timeout`); reconnects after a server restart."""
         try:
@@ -155,7 +158,8 @@ class PostgresStorage:
             if self._listener is not None:
                 self._listener.close()
             self._listener = None
-            return False
+            time.sleep(min(timeout, 1.0))  # the server is away: try again shortly, without spinning
+            return True
 
     def close(self) -> None:
         self.pool.close()

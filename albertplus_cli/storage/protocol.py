@@ -186,6 +186,14 @@ class Storage(Protocol):
         """The newest committed ts, including other processes' commits (cheap)."""
         ...
 
+    #: True when `wait_for_commit` is woken by other processes' commits (PostgreSQL's LISTEN/NOTIFY); on
+    #: False the sync hub polls the commit log instead.
+    notifies_commits: bool
+
+    def wait_for_commit(self, timeout: float) -> bool:
+        """Block up to `timeout` s for a commit by any process; True when one may have happened."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -11,6 +11,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -100,6 +101,13 @@ class SqliteStorage:
     def peek_latest_ts(self) -> int:
         with self._peek_lock:
             return self._peek.last_commit()[0]
+
+    notifies_commits = False
+
+    def wait_for_commit(self, timeout: float) -> bool:
+        """SQLite has no notifications: the sync hub polls the commit log."""
+        time.sleep(timeout)
+        return True
 
     def close(self) -> None:
         with self._peek_lock:
