@@ -30,7 +30,7 @@ WRITE_LOCK = 0x616C6270  # "albp": the advisory lock every write transaction hol
 DDL_LOCK = 0x616C6271  # held while the tables are created, so two first starts do not race
 CHANNEL = "albertplus_commits"
 POOL_SIZE = int(os.environ.get("ALBERTPLUS_PG_POOL_SIZE", "16"))
-POOL_TIMEOUT = float(os.environ.get("ALBERTPLUS_PG_POOL_TIMEOUT", "10"))
+POOL_TIMEOUT = float(os.environ.get("ALBERTPLUS_PG_POOL_TIMEOUT", "3"))  # below the 5 s function time limit
 CONNECT_TIMEOUT = 5
 
 SCHEMA_DDL = [
@@ -130,6 +130,17 @@ class PostgresStorage:
                 raise StorageError(f"{self.description} was made by a newer albertplus (storage version {row[0]}, "
                                    f"this one reads {STORAGE_VERSION}); upgrade albertplus")
 
+    def pool_error(self, timeout: PoolTimeout) -> StorageError:
+        """Why no pooled connection came: every one is busy, or the server cannot be reached (say which)."""
+        stats = self.pool.get_stats()
+        if stats.get("pool_size", 0) >= POOL_SIZE:
+            return _error(timeout)
+        try:
+            psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT).close()
+        except psycopg.Error as e:
+            return _error(e)
+        return _error(timeout)
+
     def reader(self) -> PostgresSession:
         session: PostgresSession | None = getattr(self._local, "session", None)
         if session is None:
@@ -188,7 +199,7 @@ class PostgresSession:
             with self.storage.pool.connection() as conn:
                 yield conn
         except PoolTimeout as e:
-            raise _error(e) from None
+            raise self.storage.pool_error(e) from None
 
     def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -221,7 +232,7 @@ class PostgresSession:
         try:
             self._conn = self.storage.pool.getconn()
         except PoolTimeout as e:
-            raise _error(e) from None
+            raise self.storage.pool_error(e) from None
         try:
             self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         except psycopg.Error as e:
