@@ -116,3 +116,30 @@ def test_two_processes_starting_together_create_the_tables_once(
     assert [m["_id"] for m in found] == [sent["value"]]
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM indexes WHERE name = 'by_author'").fetchone() == (1,)
+
+
+def test_a_schema_push_by_another_process_is_picked_up(
+    tmp_path: Path, postgres_databases: PostgresDatabases, servers: list[ServeServer]
+) -> None:
+    """B starts with a new index; A, still running the old code, keeps that index complete with its writes."""
+    url = postgres_databases.create()
+    old = copy_project(MESSAGES, tmp_path / "old")
+    a = ServeServer(old, url, log_name="a.log").start(timeout=120)
+    servers.append(a)
+    assert call(a, "mutation", "messages:send", {"author": "s", "body": "one"}).json()["status"] == "success"
+    new = copy_project(MESSAGES, tmp_path / "new")
+    schema = (new / "schema.py").read_text()
+    assert '.index("by_author", ["author"])' in schema
+    (new / "schema.py").write_text(schema.replace('.index("by_author", ["author"])',
+                                                  '.index("by_author", ["author"]).index("by_body", ["body"])'))
+    (new / "functions" / "bodies.py").write_text(
+        "from albertplus_cli.server import query\nfrom albertplus_cli.values import v\n\n\n"
+        "@query(args={\"body\": v.string()})\ndef find(ctx, args):\n"
+        "    return [m[\"author\"] for m in ctx.db.query(\"messages\")"
+        ".with_index(\"by_body\", lambda r: r.eq(\"body\", args[\"body\"])).collect()]\n")
+    b = ServeServer(new, url, log_name="b.log").start(timeout=120)
+    servers.append(b)
+    # A writes after B's push: its writer reloads the catalog, so the new index gets A's document too
+    assert call(a, "mutation", "messages:send", {"author": "s", "body": "two"}).json()["status"] == "success"
+    assert call(b, "query", "bodies:find", {"body": "one"}).json()["value"] == ["s"]
+    assert call(b, "query", "bodies:find", {"body": "two"}).json()["value"] == ["s"]

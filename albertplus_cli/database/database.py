@@ -25,12 +25,16 @@ from albertplus_cli.database.transaction import Transaction
 from albertplus_cli.database.write_log import decode_writes, encode_writes
 from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import Storage, StorageError, WriteSession, open_storage
+from albertplus_cli.storage import ReadSession, Storage, StorageError, WriteSession, open_storage
 
 T = TypeVar("T")
 MAX_BATCH = 64
 COMMIT_LOG_RETENTION_NS = 10 * 60 * 1_000_000_000  # subscribers read the log; ten minutes is plenty
 PRUNE_EVERY_COMMITS = 2000
+#: Bumped by every catalog change (schema push, new table). Another process's writer reloads its catalog when it
+#: sees a new value at the start of a write transaction, its readers within CATALOG_CHECK_SECONDS.
+CATALOG_VERSION_KEY = "catalog_version"
+CATALOG_CHECK_SECONDS = 0.5
 
 
 @dataclass
@@ -76,6 +80,8 @@ class Database:
         ts, _ = self._writer.last_commit()
         self.latest_ts = ts
         self.catalog = Catalog.load(self._writer, schema)
+        self._catalog_version = self._writer.get_meta(CATALOG_VERSION_KEY)
+        self._catalog_checked = time.monotonic()
         self._thread = threading.Thread(target=self._run_writer, name="albertplus-writer", daemon=True)
         self._closed = False
         self._commits_since_prune = 0
@@ -127,6 +133,7 @@ class Database:
             session.begin()
         try:
             ts, _ = session.last_commit()
+            self._check_catalog(session)
             catalog = self.catalog
             tx = Transaction(session, catalog, writable=False, snapshot_ts=ts, deadline=deadline)
             tx.journal_in = journal
@@ -219,11 +226,12 @@ class Database:
             session.begin_write()
             try:
                 catalog, change = apply_schema(session, job.schema, job.progress)
+                version = self._bump_catalog_version(session)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
-            self.catalog = catalog
+            self.catalog, self._catalog_version = catalog, version
             job.future.set_result(change)
         except BaseException as e:  # noqa: BLE001 - handed to the caller
             job.future.set_exception(e)
@@ -277,6 +285,9 @@ class Database:
         catalog_changed = False
         session.begin_write()
         last_ts, creation_time = session.last_commit()
+        version = session.get_meta(CATALOG_VERSION_KEY)
+        if version != self._catalog_version:  # another process changed the catalog: write with the new one
+            self.catalog, self._catalog_version = Catalog.load(session, self.catalog.schema), version
         catalog = self.catalog
         for job in batch:
             deadline = job.deadline_factory() if job.deadline_factory else None
@@ -308,8 +319,29 @@ class Database:
         if self._commits_since_prune >= PRUNE_EVERY_COMMITS:
             self._commits_since_prune = 0
             session.prune_commits(last_ts - COMMIT_LOG_RETENTION_NS)
+        if catalog_changed:
+            version = self._bump_catalog_version(session)
         session.commit()
+        self._catalog_version = version
         return outcomes, commits, last_ts, catalog_changed
+
+    # -- catalog changes by other processes --------------------------------------------------------------
+
+    @staticmethod
+    def _bump_catalog_version(session: WriteSession) -> str:
+        version = str(int(session.get_meta(CATALOG_VERSION_KEY) or 0) + 1)
+        session.set_meta(CATALOG_VERSION_KEY, version)
+        return version
+
+    def _check_catalog(self, session: ReadSession) -> None:
+        """At most every CATALOG_CHECK_SECONDS: reload the catalog if another process changed it."""
+        now = time.monotonic()
+        if now - self._catalog_checked < CATALOG_CHECK_SECONDS:
+            return
+        self._catalog_checked = now
+        version = session.get_meta(CATALOG_VERSION_KEY)
+        if int(version or 0) > int(self._catalog_version or 0):  # never back to an older snapshot's catalog
+            self.catalog, self._catalog_version = Catalog.load(session, self.catalog.schema), version
 
     # -- commits from other processes ----------------------------------------------------------------
 
