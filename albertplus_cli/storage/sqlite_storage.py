@@ -18,6 +18,7 @@ from pathlib import Path
 
 from albertplus_cli.storage.protocol import DuplicateDocumentError, IndexRow, StorageError, TableRow, chunks
 
+STORAGE_VERSION = 1  # the layout below; a file with a larger number was made by a newer albertplus
 SCHEMA_DDL = """
 CREATE TABLE IF NOT EXISTS tables(
     number INTEGER PRIMARY KEY,
@@ -71,6 +72,13 @@ class SqliteStorage:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self.connect()) as conn:
                 conn.executescript(SCHEMA_DDL)
+                row = conn.execute("SELECT value FROM meta WHERE key = 'storage_version'").fetchone()
+                if row is None:
+                    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('storage_version', ?)",
+                                 (str(STORAGE_VERSION),))
+                elif int(row[0]) > STORAGE_VERSION:
+                    raise StorageError(f"{self.description} was made by a newer albertplus (storage version "
+                                       f"{row[0]}, this one reads {STORAGE_VERSION}); upgrade albertplus")
         except (OSError, sqlite3.Error) as e:
             raise StorageError(f"cannot open {self.description}: {e}") from None
         self._local = threading.local()
