@@ -3,7 +3,7 @@
 `storage_backend` is a parametrized fixture (ids `sqlite`, `postgres`). On PostgreSQL every SQLite path a test
 opens (through `project_factory.open_database`/`open_engine`/`database_location`) maps to its own fresh
 database on the server at ALBERTPLUS_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/), so a
-test that reopens a path reopens the same database; all of them are dropped after the test. When no server
+test that reopens a path reopens the same database; all of them are dropped after the module's tests. When no server
 answers, the test fails saying so: the PostgreSQL tests are never skipped.
 """
 
@@ -78,9 +78,14 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
         databases.drop_all()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def storage_backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the test once on SQLite files and once on PostgreSQL databases."""
+    """Run a module's tests once on SQLite files and once on PostgreSQL databases.
+
+    Module-scoped, so a module's own module-scoped fixtures (which must request this one) are made once per
+    backend; each test still opens its own database (a fresh path, a fresh PostgreSQL database), and the
+    module's PostgreSQL databases are dropped when its tests are done.
+    """
     if request.param == "sqlite":
         yield "sqlite"
         return

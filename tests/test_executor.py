@@ -173,8 +173,8 @@ def double(ctx, args):
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    root = Path(tmp_path_factory.mktemp("executor")) / "project"
+def engine(tmp_path_factory: pytest.TempPathFactory, storage_backend: str) -> Iterator[Engine]:
+    root = Path(tmp_path_factory.mktemp(f"executor-{storage_backend}")) / "project"
     with open_engine(root, MESSAGES_SCHEMA, {"messages.py": MESSAGES, "admin/tools.py": TOOLS}) as eng:
         yield eng
 

@@ -151,7 +151,15 @@ class PostgresStorage:
         return PostgresSession(self, dedicated=True)
 
     def peek_latest_ts(self) -> int:
-        return self.reader().last_commit()[0]
+        """On its own pooled connection: never the snapshot this thread may have pinned."""
+        try:
+            with self.pool.connection() as conn:
+                row = conn.execute("SELECT ts FROM commits ORDER BY ts DESC LIMIT 1").fetchone()
+        except PoolTimeout as e:
+            raise self.pool_error(e) from None
+        except psycopg.Error as e:
+            raise _error(e) from None
+        return int(row[0]) if row else 0
 
     notifies_commits = True
 
