@@ -139,7 +139,8 @@ class PostgresStorage:
             psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT).close()
         except psycopg.Error as e:
             return _error(e)
-        return _error(timeout)
+        return StorageError("PostgreSQL: the server answers again and the connections are being re-opened; "
+                            "try again in a moment")
 
     def reader(self) -> PostgresSession:
         session: PostgresSession | None = getattr(self._local, "session", None)
