@@ -17,6 +17,7 @@ from albertplus_cli.auth import DEV_KEY_FILE, TokenVerifier, build_verifier, loa
 from albertplus_cli.auth.providers import auth_config_path
 from albertplus_cli.database import SchemaChange
 from albertplus_cli.database.schema_push import Progress
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.functions.executor import Executor
 from albertplus_cli.functions.loader import Project, load_project
 from albertplus_cli.private_files import ensure_private_dir
@@ -67,8 +68,9 @@ class Engine:
     documents do not match the schema).
     """
 
-    def __init__(self, project_dir: Path, db_path: Path | None = None, progress: Progress | None = None, *,
-                 before_load: BeforeLoad | None = None) -> None:
+    def __init__(self, project_dir: Path, db_path: Path | DatabaseUrl | None = None,
+                 progress: Progress | None = None, *, before_load: BeforeLoad | None = None,
+                 trust_dev_key: bool = True) -> None:
         layout = locate_project(project_dir)
         self.project_dir = layout.root
         self.state_dir = layout.state_dir
@@ -78,7 +80,8 @@ class Engine:
         self.db = open_database(layout, self._project.schema, db_path, progress)
         self.executor = Executor(self.db, lambda: self._project)
         self.admin_key = load_or_create_admin_key(self.state_dir)
-        self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir)
+        self.trust_dev_key = trust_dev_key
+        self.verifier: TokenVerifier = build_verifier(self.project_dir, self.state_dir, trust_dev_key=trust_dev_key)
         self._verifier_key = self._auth_inputs()
         self.started_at = time.time()
 
@@ -96,8 +99,8 @@ class Engine:
         # Auth next (a broken auth.config.py must fail the push before the schema changes); rebuilding the
         # verifier parses the dev key, so only do it when its inputs changed.
         auth_key = self._auth_inputs()
-        verifier = self.verifier if auth_key == self._verifier_key else build_verifier(self.project_dir,
-                                                                                       self.state_dir)
+        verifier = self.verifier if auth_key == self._verifier_key else build_verifier(
+            self.project_dir, self.state_dir, trust_dev_key=self.trust_dev_key)
         loaded = time.perf_counter()
         change = self.db.push_schema(new.schema, progress)
         pushed = time.perf_counter()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from albertplus_cli.database import Database
 from albertplus_cli.database.schema_push import Progress
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.functions.loader import ProjectLoadError, load_schema
 from albertplus_cli.private_files import ensure_private_dir
 from albertplus_cli.schema import SchemaDefinition
@@ -67,7 +68,7 @@ def locate_project(project_dir: Path) -> ProjectLayout:
     return layout
 
 
-def open_database(layout: ProjectLayout, schema: SchemaDefinition | None, db_path: Path | None = None,
+def open_database(layout: ProjectLayout, schema: SchemaDefinition | None, db_path: Path | DatabaseUrl | None = None,
                   progress: Progress | None = None) -> Database:
     """The project's database (default `.albertplus/data.sqlite3`) with `schema` pushed.
 
@@ -82,7 +83,10 @@ def open_database(layout: ProjectLayout, schema: SchemaDefinition | None, db_pat
     return db
 
 
-def _database_path(layout: ProjectLayout, db_path: Path | None) -> Path:
+def _database_path(layout: ProjectLayout, db_path: Path | DatabaseUrl | None) -> Path | DatabaseUrl:
+    """The database to open: the one named (a SQLite file or a URL), else the project's default SQLite file."""
+    if isinstance(db_path, DatabaseUrl):
+        return db_path
     if db_path is None:
         ensure_private_dir(layout.state_dir)
         return layout.database_file
@@ -100,7 +104,7 @@ class ProjectDatabase:
         self.db.close()
 
 
-def open_project_database(project_dir: Path, db_path: Path | None = None, *,
+def open_project_database(project_dir: Path, db_path: Path | DatabaseUrl | None = None, *,
                           push_schema: bool = True) -> ProjectDatabase:
     """The project's database with `schema.py` pushed, its functions not imported.
 

@@ -82,9 +82,18 @@ def albertplus_schema() -> SchemaDefinition:
     return schema
 
 
+#: Set by the `storage_backend` fixture (tests/storage_backends.py) while a test runs on PostgreSQL.
+LOCATION_OVERRIDE: Callable[[Path], str] | None = None
+
+
+def database_location(path: Path) -> Path | str:
+    """Where a test's database lives: the SQLite path, or the PostgreSQL database standing for it."""
+    return path if LOCATION_OVERRIDE is None else LOCATION_OVERRIDE(path)
+
+
 @contextmanager
 def open_database(path: Path, schema: SchemaDefinition | None) -> Iterator[Database]:
-    db = Database(path, schema)
+    db = Database(database_location(path), schema)
     try:
         yield db
     finally:
@@ -93,7 +102,8 @@ def open_database(path: Path, schema: SchemaDefinition | None) -> Iterator[Datab
 
 @contextmanager
 def open_engine(root: Path, schema: str | None, functions: dict[str, str]) -> Iterator[Engine]:
-    engine = Engine(write_project(root, schema, functions))
+    project = write_project(root, schema, functions)
+    engine = Engine(project, database_location(project / ".albertplus" / "data.sqlite3"))
     try:
         yield engine
     finally:

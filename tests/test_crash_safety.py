@@ -78,8 +78,8 @@ def test_a_full_disk_fails_the_whole_batch_and_the_writer_goes_on(tmp_path: Path
 
     with open_database(tmp_path / "full.sqlite3", None) as db:
         db.write(insert({"n": 0}))
-        pages = db._writer_conn.execute("PRAGMA page_count").fetchone()[0]
-        db._writer_conn.execute(f"PRAGMA max_page_count = {pages + 4}")
+        pages = db._writer.conn.execute("PRAGMA page_count").fetchone()[0]
+        db._writer.conn.execute(f"PRAGMA max_page_count = {pages + 4}")
         started, gate = threading.Event(), threading.Event()
 
         def blocker(tx: Transaction) -> None:
@@ -95,7 +95,7 @@ def test_a_full_disk_fails_the_whole_batch_and_the_writer_goes_on(tmp_path: Path
         for future in (before, too_big, after):
             with pytest.raises(Exception, match="full"):
                 future.result(timeout=10)  # used to hang: the writer thread was dead
-        db._writer_conn.execute("PRAGMA max_page_count = 1073741823")
+        db._writer.conn.execute("PRAGMA max_page_count = 1073741823")
         assert db.write(insert({"n": 3})).ts > 0
         stored = read(db, lambda d: sorted(doc.get("n", -1) for doc in d.query("things").collect()))
         assert stored == [0, 3]  # nothing of the failed batch, and the writer still works

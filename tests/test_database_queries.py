@@ -13,6 +13,8 @@ from project_factory import insert_messages, messages_schema, open_database, rea
 from albertplus_cli.database import Database, DatabaseError
 from albertplus_cli.values import UNDEFINED, Int64, encode_id
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 ROWS: list[dict[str, Any]] = [
     {"author": "ada", "body": "hello world", "likes": 3},
     {"author": "bob", "body": "second", "likes": 1},

@@ -14,6 +14,8 @@ from value_strategies import same
 from albertplus_cli.database import Database, DatabaseError
 from albertplus_cli.values import UNDEFINED, Int64, encode_id
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:

@@ -20,6 +20,8 @@ from albertplus_cli.functions import executor as executor_module
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.values import Int64
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 MESSAGES = '''
 import logging
 import sys
@@ -185,8 +187,8 @@ def double(ctx, args):
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    root = Path(tmp_path_factory.mktemp("executor")) / "project"
+def engine(tmp_path_factory: pytest.TempPathFactory, storage_backend: str) -> Iterator[Engine]:
+    root = Path(tmp_path_factory.mktemp(f"executor-{storage_backend}")) / "project"
     with open_engine(root, MESSAGES_SCHEMA, {"messages.py": MESSAGES, "admin/tools.py": TOOLS}) as eng:
         yield eng
 

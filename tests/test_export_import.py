@@ -62,8 +62,7 @@ def dump_engine(engine: Engine) -> dict[str, dict[str, dict[str, Any]]]:
 
     def read(tx: Any) -> None:
         for name, info in tx.catalog.by_name.items():
-            rows = tx.conn.execute(
-                "SELECT id, creation_time, body FROM documents WHERE table_number = ?", (info.number,))
+            rows = tx.session.export_rows(info.number)
             out[name] = {i: to_document(i, ct, body) for i, ct, body in rows}
 
     engine.db.read(read)

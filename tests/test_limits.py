@@ -14,6 +14,8 @@ from albertplus_cli.database import Database, DatabaseError, DatabaseWriter
 from albertplus_cli.values import limits
 from albertplus_cli.values.limits import LimitError, check_document, check_shape
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:

@@ -15,6 +15,8 @@ from albertplus_cli.database import Database, DatabaseError, InvalidCursorError
 from albertplus_cli.database.query import Query
 from albertplus_cli.database.reader_writer import DatabaseReader
 
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:

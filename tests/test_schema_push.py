@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from project_factory import open_database, read, schema_from_source, write
+from project_factory import database_location, open_database, read, schema_from_source, write
 
 from albertplus_cli.database import Database, DatabaseError, SchemaValidationError
 from albertplus_cli.schema import SchemaDefinition
+
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
 
 HEADER = """
 from albertplus_cli.schema import define_schema, define_table
@@ -124,7 +126,7 @@ def test_reopening_with_an_incompatible_schema_fails(tmp_path: Path) -> None:
     with open_database(path, load(tmp_path, "v1", V1)) as db:
         seed(db)
     with pytest.raises(SchemaValidationError):
-        Database(path, load(tmp_path, "strict", STRICT))
+        Database(database_location(path), load(tmp_path, "strict", STRICT))
     with open_database(path, load(tmp_path, "v1b", V1)) as db:
         assert len(notes(db, "by_owner")) == 4
 

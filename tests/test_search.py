@@ -10,7 +10,10 @@ import pytest
 from project_factory import insert_messages, messages_schema, open_database, read, write
 
 from albertplus_cli.database import Database, DatabaseError
-from albertplus_cli.database.query import fts_match
+from albertplus_cli.database.query import search_terms
+from albertplus_cli.storage.sqlite_storage import fts_match
+
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
 
 
 @pytest.fixture
@@ -80,9 +83,9 @@ def test_fts_syntax_in_the_text_is_just_text(db: Database) -> None:
 
 
 def test_fts_match_expression() -> None:
-    assert fts_match("Hello  World") == '"hello" OR "world"*'
-    assert fts_match("") is None
-    assert fts_match('a"b') == '"a" OR "b"*'
+    assert fts_match(search_terms("Hello  World")) == '"hello" OR "world"*'
+    assert search_terms("") == []
+    assert fts_match(search_terms('a"b')) == '"a" OR "b"*'
 
 
 def test_index_follows_writes(db: Database) -> None:

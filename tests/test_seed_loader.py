@@ -27,8 +27,7 @@ def dump(engine: Engine) -> dict[str, dict[str, dict[str, Any]]]:
 
     def read(tx: Any) -> None:
         for name, info in tx.catalog.by_name.items():
-            rows = tx.conn.execute(
-                "SELECT id, creation_time, body FROM documents WHERE table_number = ?", (info.number,))
+            rows = tx.session.export_rows(info.number)
             out[name] = {doc_id: to_document(doc_id, ct, body) for doc_id, ct, body in rows}
 
     engine.db.read(read)
@@ -71,12 +70,12 @@ def test_seed_loads_every_table_and_resolves_relationships(engine: Engine) -> No
 def test_seeding_twice_changes_nothing_same_counts_and_ids(engine: Engine) -> None:
     seed_database(engine, show_progress=False)
     before = dump(engine)
-    commits_before = engine.db.read(lambda tx: tx.conn.execute("SELECT count(*) FROM commits").fetchone()[0])[0]
+    commits_before = len(engine.db.commits_after(0))
     report = seed_database(engine, show_progress=False)
     assert report.writes == 0
     assert all(t.unchanged == t.seed_rows for t in report.tables)
     assert dump(engine) == before  # same ids, same creation times, same fields
-    commits_after = engine.db.read(lambda tx: tx.conn.execute("SELECT count(*) FROM commits").fetchone()[0])[0]
+    commits_after = len(engine.db.commits_after(0))
     assert commits_after == commits_before  # not even an empty commit
 
 
@@ -146,7 +145,7 @@ def test_writes_go_in_chunks_each_one_commit(engine: Engine, monkeypatch: pytest
         from albertplus_cli.database.write_log import decode_writes
 
         docs = []
-        for (blob,) in tx.conn.execute("SELECT writes FROM commits"):
+        for _ts, blob in tx.session.commits_after(0, 1_000_000):
             writes = decode_writes(blob)
             docs.append(sum(1 for index_id, _ in writes.keys if index_id < 0))  # by_id keys = documents
         return docs

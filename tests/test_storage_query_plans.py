@@ -17,6 +17,7 @@ import pytest
 from project_factory import albertplus_schema, open_database, read, write
 
 from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter
+from albertplus_cli.storage import SqliteStorage
 from albertplus_cli.values import UNDEFINED, compare
 from albertplus_cli.values.index_keys import field_value
 
@@ -87,9 +88,16 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
         yield database
 
 
+def reader_conn(db: Database) -> sqlite3.Connection:
+    """This thread's SQLite read connection (these plans are SQLite's; PostgreSQL has its own EXPLAIN tests)."""
+    store = db.store
+    assert isinstance(store, SqliteStorage)
+    return store.reader().conn
+
+
 def traced(db: Database, fn: Callable[[DatabaseReader], Any]) -> tuple[Any, list[str]]:
     """Run a query and return its result and the SQL statements the store executed for it."""
-    conn = db.store.reader()
+    conn = reader_conn(db)
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:
@@ -106,7 +114,7 @@ def plan(conn: sqlite3.Connection, sql: str) -> list[str]:
 def assert_index_range_plans(db: Database, statements: list[str]) -> None:
     scans = [s for s in statements if "index_entries" in s]
     assert scans, statements
-    conn = db.store.reader()
+    conn = reader_conn(db)
     for sql in scans:
         details = plan(conn, sql)
         assert any(d.startswith("SEARCH e USING PRIMARY KEY (index_id=?") for d in details), (sql, details)
@@ -186,7 +194,7 @@ def test_get_by_id_uses_the_id_index(db: Database) -> None:
     assert result == target
     gets = [s for s in statements if "FROM documents WHERE id" in s]
     assert gets
-    details = plan(db.store.reader(), gets[0])
+    details = plan(reader_conn(db), gets[0])
     assert details == ["SEARCH documents USING INDEX sqlite_autoindex_documents_1 (id=?)"]
 
 
@@ -216,7 +224,7 @@ def test_search_uses_the_full_text_index(
     assert all(all(doc[k] == val for k, val in filters.items()) for doc in result)
     searches = [s for s in statements if "MATCH" in s]
     assert len(searches) == 1
-    details = plan(db.store.reader(), searches[0])
+    details = plan(reader_conn(db), searches[0])
     assert any(d.startswith("SCAN s VIRTUAL TABLE INDEX") for d in details), details
     assert any(d.startswith("SEARCH d USING INTEGER PRIMARY KEY (rowid=?)") for d in details), details
     assert not any(d.startswith("SCAN d") or d.startswith("SCAN documents") for d in details), details

@@ -13,15 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from project_factory import MESSAGES_SCHEMA, REPO_ROOT, messages_schema, open_database, read, write
+from project_factory import (
+    MESSAGES_SCHEMA,
+    REPO_ROOT,
+    database_location,
+    messages_schema,
+    open_database,
+    read,
+    write,
+)
 
 from albertplus_cli.database import Commit, Database, DatabaseWriter, Transaction, WriteResult
 from albertplus_cli.database.read_set import by_id_index
 from albertplus_cli.database.write_log import decode_writes
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import decode_id
 from albertplus_cli.values.index_keys import encode_key
+
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
 
 
 @pytest.fixture
@@ -40,14 +49,14 @@ def count(db: Database) -> int:
 
 
 def commit_rows(db: Database) -> list[tuple[int, bytes]]:
-    return SqliteStore.commits_after(db.store.connect(), 0, 100_000)
+    return db.store.reader().commits_after(0, 100_000)
 
 
 class Boom(Exception):
     pass
 
 
-def test_a_mutation_that_raises_half_way_writes_nothing(db: Database) -> None:
+def test_a_mutation_that_raises_half_way_writes_nothing(db: Database, tmp_path: Path) -> None:
     keep = write(db, lambda d: d.insert("messages", {"author": "a", "body": "keep"}))
     commits_before = len(commit_rows(db))
 
@@ -61,7 +70,7 @@ def test_a_mutation_that_raises_half_way_writes_nothing(db: Database) -> None:
     with pytest.raises(Boom):
         write(db, half_way)
     # A fresh reader (its own connection, its own database object) sees nothing of it.
-    with open_database(db.path, None) as fresh:
+    with open_database(tmp_path / "data.sqlite3", None) as fresh:
         docs = read(fresh, lambda d: d.query("messages").collect())
     assert [doc["body"] for doc in docs] == ["keep"]
     assert len(commit_rows(db)) == commits_before
@@ -153,9 +162,9 @@ def test_timestamps_stay_ahead_of_a_clock_that_went_backwards(tmp_path: Path, sc
     future_ts = time.time_ns() + 3600 * 10**9
     future_creation = (time.time() + 3600) * 1000
     with open_database(path, schema) as db:
-        conn = db.store.connect()
-        SqliteStore.append_commit(conn, future_ts, future_creation, b"")
-        conn.close()
+        writer = db.store.writer()
+        writer.append_commit(future_ts, future_creation, b"")
+        writer.close()
     with open_database(path, schema) as db:
         result = db.write(lambda tx: DatabaseWriter(tx).insert("messages", {"author": "a", "body": "x"}))
         assert result.ts > future_ts
@@ -276,7 +285,8 @@ import sys
 from pathlib import Path
 from albertplus_cli.database import Database, DatabaseWriter
 from albertplus_cli.functions.loader import load_schema
-db = Database(Path({str(path)!r}), load_schema(Path({str(tmp_path / "proc_schema")!r})))
+location = {str(database_location(path))!r}
+db = Database(location if "://" in location else Path(location), load_schema(Path({str(tmp_path / "proc_schema")!r})))
 for i in range(3):
     r = db.write(lambda tx: DatabaseWriter(tx).insert("messages", {{"author": "proc", "body": str(i)}}))
     print(r.ts)

@@ -35,6 +35,7 @@ def build_verifier(
     http_timeout: float = 3.0,
     leeway: int = 30,
     min_refresh_interval: float = 10.0,
+    trust_dev_key: bool = True,
 ) -> TokenVerifier:
     """A verifier trusting the providers of `<project>/functions/auth.config.py` and the dev key.
 
@@ -42,7 +43,8 @@ def build_verifier(
     `AuthConfigError` for a malformed auth.config.py.
     """
     providers = load_providers(Path(project_dir))
-    providers.append(DevSigningKey.load_or_create(Path(state_dir)).provider())
+    if trust_dev_key:  # `albertplus serve` trusts it only with --trust-dev-key
+        providers.append(DevSigningKey.load_or_create(Path(state_dir)).provider())
     return TokenVerifier(
         providers, http_timeout=http_timeout, leeway=leeway, min_refresh_interval=min_refresh_interval
     )

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.terminal_text import safe_text
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -25,6 +26,12 @@ PROJECT_OPTION = typer.Option(Path("."), "--dir", help="The project folder (hold
                               file_okay=False, dir_okay=True)
 
 # Kept as typed: newline and tab lay text out; every other C0/C1 control character and DEL is escaped.
+
+DATABASE_OPTION = typer.Option(
+    None, "--database", "--db", metavar="URL",
+    help="postgresql://user@host:port/db, sqlite:///path or a file path "
+         "(default: ALBERTPLUS_DATABASE_URL, else PROJECT/.albertplus/data.sqlite3).",
+)
 
 
 def printable(text: object) -> str:
@@ -78,6 +85,18 @@ def require_project(root: Path) -> None:
         locate_project(root)
     except NotAProjectError as e:
         raise fail(str(e)) from None
+
+
+def database_url(flag: str | None, root: Path) -> DatabaseUrl:
+    """The database a command uses (flag, else ALBERTPLUS_DATABASE_URL, else the project's file); exit 2 on a bad
+    URL."""
+    from albertplus_cli.database_url import DatabaseUrlError, resolve_database_url
+    from albertplus_cli.project import ProjectLayout
+
+    try:
+        return resolve_database_url(flag, ProjectLayout(root).database_file)
+    except DatabaseUrlError as e:
+        raise fail(str(e), 2) from None
 
 
 def running_server_url(project_dir: Path) -> str | None:

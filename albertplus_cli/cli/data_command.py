@@ -119,14 +119,12 @@ def _open_database(root: Path) -> Database | None:
 
 
 def _local_tables(root: Path) -> list[tuple[str, int]]:
-    from albertplus_cli.storage import SqliteStore
-
     db = _open_database(root)
     if db is None:
         return []
     try:
         def count(tx: Any) -> list[tuple[str, int]]:
-            return [(name, SqliteStore.count_documents(tx.conn, info.number))
+            return [(name, tx.session.count_documents(info.number))
                     for name, info in sorted(tx.catalog.by_name.items()) if not name.startswith("_")]
 
         return db.read(count)[0]

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, project_root, say
+from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, fail, project_root, say
 from albertplus_cli.cli.main import app
 from albertplus_cli.database import SchemaValidationError
 from albertplus_cli.functions.loader import ProjectLoadError
+from albertplus_cli.storage import StorageError
 
 if TYPE_CHECKING:
     from albertplus_cli.engine import Engine
@@ -32,13 +33,15 @@ Examples:
 
   albertplus dev --dir ./myproject --port 4000 --site-port 4001
 
-  albertplus dev --db /tmp/scratch.sqlite3 --no-seed --no-watch
+  albertplus dev --database /tmp/scratch.sqlite3 --no-seed --no-watch
 
   albertplus dev --run init:createSampleData   # run a function once after the first push
 
   albertplus dev --once                     # push (schema, types, seed), report, exit 0/1 (CI)
 
   albertplus dev --until-success --run init:setup --no-tail-logs
+
+  albertplus dev --database postgresql://postgres@127.0.0.1:5432/app
 """
 
 
@@ -48,7 +51,7 @@ def dev_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (default: loopback only)."),
     port: int = typer.Option(3210, "--port", min=1, max=65535, help="Port of the API and sync WebSocket."),
     site_port: int = typer.Option(3211, "--site-port", min=1, max=65535, help="Port of the HTTP actions."),
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
     no_watch: bool = typer.Option(False, "--no-watch", help="Do not watch files for changes."),
     no_seed: bool = typer.Option(False, "--no-seed", help="Do not seed an empty database."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print a line per function call."),
@@ -70,11 +73,12 @@ def dev_command(
         raise fail("--once and --until-success exclude each other; give one", 2)
     root = project_root(project_dir)
     quiet = quiet or not tail_logs
-    options = DevOptions(root, host, port, site_port, db, watch=not no_watch, seed=not no_seed, quiet=quiet)
+    database = database_url(db, root)
+    options = DevOptions(root, host, port, site_port, database, watch=not no_watch, seed=not no_seed, quiet=quiet)
     terminal = Terminal(quiet=quiet)
     if once or until_success:
         push = dev_modes.push_until_success if until_success else dev_modes.push_once
-        ok = push(root, db, terminal, function=run, seed_hook=None if no_seed else _seed_hook(terminal),
+        ok = push(root, database, terminal, function=run, seed_hook=None if no_seed else _seed_hook(terminal),
                   after_push=_codegen_hook(terminal))
         raise typer.Exit(0 if ok is not False else 1)
     after_push = _codegen_hook(terminal)
@@ -89,7 +93,7 @@ def dev_command(
         raise fail(str(e)) from None
     except ProjectLoadError as e:
         raise fail(f"the project failed to load:\n{e}") from None
-    except SchemaValidationError as e:
+    except (SchemaValidationError, StorageError) as e:
         raise fail(str(e)) from None
     if forced:
         # Functions still running on worker threads would keep the process alive; the user asked to stop now.

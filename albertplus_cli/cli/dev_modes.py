@@ -21,6 +21,7 @@ import typer
 from rich.markup import escape
 
 if TYPE_CHECKING:
+    from albertplus_cli.database_url import DatabaseUrl
     from albertplus_cli.engine import Engine
     from albertplus_cli.server.terminal import Terminal
 
@@ -60,7 +61,8 @@ def run_after_first_push(after_push: Callable[[Engine], Any] | None, function: s
     return hook
 
 
-def push_once(project_dir: Path, db_path: Path | None, terminal: Terminal, *, function: str | None,
+def push_once(project_dir: Path, db_path: Path | DatabaseUrl | None, terminal: Terminal, *,
+              function: str | None,
               seed_hook: Callable[[Engine], None] | None, after_push: Callable[[Engine], Any] | None) -> bool:
     """Load, push, write types, seed, run `function`; print what happened. True when every step worked."""
     from albertplus_cli.database import SchemaValidationError
@@ -83,7 +85,8 @@ def push_once(project_dir: Path, db_path: Path | None, terminal: Terminal, *, fu
         return False
     progress.close()
     try:
-        terminal.print(f"[green]✔ Pushed[/green] {len(engine.project.functions)} functions to {engine.db.path}")
+        terminal.print(f"[green]✔ Pushed[/green] {len(engine.project.functions)} functions to "
+                       f"{engine.db.store.description}")
         if after_push is not None:
             try:
                 after_push(engine)
@@ -96,7 +99,8 @@ def push_once(project_dir: Path, db_path: Path | None, terminal: Terminal, *, fu
         engine.close()
 
 
-def push_until_success(project_dir: Path, db_path: Path | None, terminal: Terminal, *, function: str | None,
+def push_until_success(project_dir: Path, db_path: Path | DatabaseUrl | None, terminal: Terminal, *,
+                       function: str | None,
                        seed_hook: Callable[[Engine], None] | None,
                        after_push: Callable[[Engine], Any] | None) -> None:
     """Retry `push_once` after every save until it succeeds; Ctrl+C exits with 130."""

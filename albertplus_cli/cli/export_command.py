@@ -7,8 +7,18 @@ from pathlib import Path
 
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, plural, project_root, require_project, say
+from albertplus_cli.cli.common import (
+    DATABASE_OPTION,
+    PROJECT_OPTION,
+    database_url,
+    fail,
+    plural,
+    project_root,
+    require_project,
+    say,
+)
 from albertplus_cli.cli.main import app
+from albertplus_cli.storage import StorageError
 
 EXPORT_HELP = """Write every table to a snapshot ZIP in Convex's layout (<table>/documents.jsonl, ...).
 
@@ -33,7 +43,7 @@ def export_command(
     path: Path = typer.Argument(..., metavar="PATH.zip", help="The ZIP to write (or a folder to write it in)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file without asking."),
     project_dir: Path = PROJECT_OPTION,
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
 ) -> None:
     from albertplus_cli.project import open_project_database
     from albertplus_cli.transfer import export_snapshot
@@ -51,11 +61,15 @@ def export_command(
                            "there is no one to ask)")
             if not typer.confirm(f"{path} already exists. Overwrite it?", default=False):
                 raise fail("cancelled; nothing was written")
-    if db is not None and not db.is_file():
-        raise fail(f"{db}: no such database file")
     # The stored documents are exported as they are, without loading schema.py: a backup must work exactly
     # when the schema is broken or rejects the stored data.
-    engine = open_project_database(root, db, push_schema=False)
+    database = database_url(db, root)
+    if db is not None and database.sqlite_path is not None and not database.sqlite_path.is_file():
+        raise fail(f"{database.sqlite_path}: no such database file")
+    try:
+        engine = open_project_database(root, database, push_schema=False)
+    except StorageError as e:
+        raise fail(str(e)) from None
     try:
         report = export_snapshot(engine.db, path)
     except OSError as e:

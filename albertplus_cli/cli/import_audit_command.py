@@ -37,7 +37,7 @@ from rich.table import Table
 from rich.text import Text
 
 from albertplus_cli.audit import AuditError, CourseRow, DegreeReport, map_grade, parse_report
-from albertplus_cli.cli.common import PROJECT_OPTION, project_root
+from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, project_root
 from albertplus_cli.cli.import_audit_run import Action, ImportResult, import_into_project, to_user_courses
 from albertplus_cli.cli.main import app
 
@@ -243,6 +243,7 @@ def import_audit_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print only the result as one JSON object."),
     project_dir: Path = PROJECT_OPTION,
+    db: str | None = DATABASE_OPTION,
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.functions.loader import ProjectLoadError
@@ -250,6 +251,7 @@ def import_audit_command(
     if not user.strip():
         raise typer.BadParameter("must not be empty", param_hint="--user")
     root = project_root(project_dir)
+    database = database_url(db, root)
     source, label = _read_source(file)
     try:
         report = parse_report(source, name=label)
@@ -257,7 +259,8 @@ def import_audit_command(
         raise _fail(str(err)) from None
     courses = to_user_courses(report)
     try:
-        result = import_into_project(root, user, courses, report.starting_term, dry_run=dry_run)
+        result = import_into_project(root, user, courses, report.starting_term, dry_run=dry_run,
+                                     db_path=database)
     except (ProjectLoadError, SchemaValidationError) as err:
         raise _fail(f"the project failed to load: {_first_line(err)}") from None
     except Exception as err:  # noqa: BLE001 - the transaction rolled back; say why on one line

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from albertplus_cli.audit import DegreeReport, Term, map_grade
 from albertplus_cli.auth import DEV_ISSUER, Identity, normalize_user_attributes
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.functions.executor import Executor, FunctionCaller
 from albertplus_cli.functions.loader import load_project
 from albertplus_cli.project import DB_FILE_NAME, locate_project, open_project_database
@@ -108,15 +109,18 @@ def import_courses(executor: Executor, user_id: str, courses: Sequence[Mapping[s
 
 def import_into_project(project_dir: Path, user_id: str, courses: Sequence[Mapping[str, Any]],
                         starting_term: Term | None, *, dry_run: bool = False,
-                        db_path: Path | None = None) -> ImportResult:
+                        db_path: Path | DatabaseUrl | None = None) -> ImportResult:
     """Open the project (its schema and functions) and its database, run the import, close it.
 
     A dry run on a project that has no database yet runs against an empty temporary one: it reports what a
     first import would do and leaves no file behind. Raises ProjectLoadError for a folder that is not a
     loadable project.
     """
-    root = locate_project(project_dir).root
-    if dry_run and db_path is None and not locate_project(root).database_file.exists():
+    layout = locate_project(project_dir)
+    root = layout.root
+    target = layout.database_file if db_path is None else db_path
+    sqlite_file = target.sqlite_path if isinstance(target, DatabaseUrl) else target
+    if dry_run and sqlite_file is not None and not Path(sqlite_file).exists():
         with tempfile.TemporaryDirectory(prefix="albertplus-dry-run-") as scratch:
             return import_into_project(root, user_id, courses, starting_term, dry_run=True,
                                        db_path=Path(scratch) / DB_FILE_NAME)

@@ -7,8 +7,18 @@ from pathlib import Path
 
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, plural, project_root, say, warn
+from albertplus_cli.cli.common import (
+    DATABASE_OPTION,
+    PROJECT_OPTION,
+    database_url,
+    fail,
+    plural,
+    project_root,
+    say,
+    warn,
+)
 from albertplus_cli.cli.main import app
+from albertplus_cli.storage import StorageError
 
 IMPORT_HELP = """Import documents in Convex's formats: a snapshot ZIP (every table in it) or, for one --table, a
 JSONL file, a JSON array or a CSV file with a header row.
@@ -37,7 +47,7 @@ def import_command(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before replacing documents."),
     fmt: str | None = typer.Option(None, "--format", help="zip, jsonl, json or csv (default: by extension)."),
     project_dir: Path = PROJECT_OPTION,
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.functions.loader import ProjectLoadError
@@ -57,9 +67,11 @@ def import_command(
     if not path.is_file():
         raise fail(f"{path}: no such file")
     try:
-        engine = open_project_database(root, db)
+        engine = open_project_database(root, database_url(db, root))
     except (ProjectLoadError, SchemaValidationError) as e:
         raise fail(f"the project failed to load:\n{e}") from None
+    except StorageError as e:
+        raise fail(str(e)) from None
     try:
         try:
             plan = read_import(path, engine.db.catalog, table=table, fmt=fmt)

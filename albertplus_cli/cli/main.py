@@ -77,6 +77,7 @@ def _register_commands() -> None:
     import albertplus_cli.cli.logs_command  # noqa: F401
     import albertplus_cli.cli.run_command  # noqa: F401
     import albertplus_cli.cli.seed_command  # noqa: F401
+    import albertplus_cli.cli.serve_command  # noqa: F401
     import albertplus_cli.cli.token_command  # noqa: F401
 
 

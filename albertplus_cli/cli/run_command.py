@@ -13,9 +13,19 @@ import httpx
 import orjson
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, admin_key_for, fail, project_root, require_project, say
+from albertplus_cli.cli.common import (
+    DATABASE_OPTION,
+    PROJECT_OPTION,
+    admin_key_for,
+    database_url,
+    fail,
+    project_root,
+    require_project,
+    say,
+)
 from albertplus_cli.cli.main import app
-from albertplus_cli.cli.server_target import ServerTargetError, find_target
+from albertplus_cli.cli.server_target import ServerTarget, ServerTargetError, find_target
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
 
 RUN_HELP = """Run a function as admin (internal functions too) and print its result as JSON.
@@ -63,8 +73,10 @@ def run_command(
     project_dir: Path = PROJECT_OPTION,
     watch: bool = typer.Option(False, "--watch", help="Subscribe to the query and print its result again on "
                                "every change, until Ctrl+C (needs a running server)."),
+    db: str | None = DATABASE_OPTION,
 ) -> None:
     root = project_root(project_dir)
+    database = database_url(db, root)
     args = _parse_json_option(args_json, "ARGS_JSON") or {}
     acting_as = _parse_json_option(identity, "--identity")
     if acting_as is not None and not isinstance(acting_as.get("subject"), str):
@@ -78,7 +90,8 @@ def run_command(
 
         return watch_query(root, function, decoded_args, acting_as, url=url)
     try:
-        target = find_target(root, url)
+        # An explicit --database runs here, on that database; otherwise the server rule picks where.
+        target = ServerTarget(None, None) if db else find_target(root, url)
     except ServerTargetError as e:
         raise fail(str(e)) from None
     if target.url is None:
@@ -88,7 +101,7 @@ def run_command(
             key = target.explicit_key or admin_key_for(root)
             result = _run_remote(target.url, key, function, args, acting_as)
         else:
-            result = _run_local(root, function, decoded_args, acting_as)
+            result = _run_local(root, database, function, decoded_args, acting_as)
     except KeyboardInterrupt:
         where = f"on the server at {target.url}" if target.url else "in this process"
         after = ("it keeps running there; its result and log lines appear in the `albertplus dev` output"
@@ -177,13 +190,14 @@ def _post_function(url: str, header: str, function: str, args: dict[str, Any]) -
     return body
 
 
-def _run_local(root: Path, function: str, args: dict[str, Any],
+def _run_local(root: Path, database: DatabaseUrl, function: str, args: dict[str, Any],
                acting_as: dict[str, Any] | None) -> RunResult:
     from albertplus_cli.auth import ADMIN, DEV_ISSUER, Identity, normalize_user_attributes
     from albertplus_cli.codegen import ensure_bootstrap
     from albertplus_cli.database import SchemaValidationError
     from albertplus_cli.engine import Engine
     from albertplus_cli.functions.loader import ProjectLoadError
+    from albertplus_cli.storage import StorageError
 
     try:
         # The same default issuer as the server gives `--identity` (the dev key's), so both paths act alike.
@@ -192,12 +206,14 @@ def _run_local(root: Path, function: str, args: dict[str, Any],
     except ValueError as e:
         return RunResult(False, f"--identity: {e}")
     try:
-        engine = Engine(root, before_load=ensure_bootstrap)
+        engine = Engine(root, database, before_load=ensure_bootstrap)
     except ProjectLoadError as e:
         return RunResult(False, f"the project failed to load:\n{e}")
     except SchemaValidationError as e:
         return RunResult(False, f"the project's schema does not match its stored data, so its functions "
                          f"cannot run (start `albertplus dev` to see it update live while you fix it):\n{e}")
+    except StorageError as e:
+        return RunResult(False, str(e))
     try:
         outcome = engine.executor.run_any(function, args, who, public_only=False)
         functions = sorted(engine.project.functions)

@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from albertplus_cli.cli.common import PROJECT_OPTION, fail, plural, project_root, require_project, say, warn
+from albertplus_cli.cli.common import (
+    DATABASE_OPTION,
+    PROJECT_OPTION,
+    database_url,
+    fail,
+    plural,
+    project_root,
+    require_project,
+    say,
+    warn,
+)
 from albertplus_cli.cli.main import app
+from albertplus_cli.storage import StorageError
 
 if TYPE_CHECKING:
     from albertplus_cli.database import Database
@@ -45,7 +56,7 @@ def seed_command(
                                        "userCourses, userCourseOfferings) as this user id instead of user_demo."),
     scale: int = typer.Option(0, "--scale", min=0, help="Add N synthetic courses with ~4 sections each "
                               "(deterministic; for benchmarks)."),
-    db: Path | None = typer.Option(None, "--db", help="SQLite file (default: PROJECT/.albertplus/data.sqlite3)."),
+    db: str | None = DATABASE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars or summary table."),
 ) -> None:
     from albertplus_cli.database import SchemaValidationError
@@ -59,9 +70,11 @@ def seed_command(
         raise fail(f"{root} has no seed/ folder: there is nothing to seed")
     console = Console(highlight=False)
     try:
-        engine = open_project_database(root, db)
+        engine = open_project_database(root, database_url(db, root))
     except (ProjectLoadError, SchemaValidationError) as e:
         raise fail(f"the project failed to load:\n{e}") from None
+    except StorageError as e:
+        raise fail(str(e)) from None
     try:
         if reset and not yes:
             _confirm_reset(engine.db)

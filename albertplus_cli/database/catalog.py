@@ -6,13 +6,12 @@ push builds a new one and swaps it in, so running transactions keep a consistent
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
 import orjson
 
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import SqliteStore
+from albertplus_cli.storage import ReadSession
 from albertplus_cli.values.validators import Validator
 
 CREATION_TIME_INDEX = "by_creation_time"
@@ -70,8 +69,8 @@ class Catalog:
         return None if info is None else info.number
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, schema: SchemaDefinition | None) -> Catalog:
-        tables = {row.number: row.name for row in SqliteStore.load_tables(conn)}
+    def load(cls, session: ReadSession, schema: SchemaDefinition | None) -> Catalog:
+        tables = {row.number: row.name for row in session.load_tables()}
         infos: dict[int, TableInfo] = {}
         for number, name in tables.items():
             table_def = schema.table(name) if schema else None
@@ -81,7 +80,7 @@ class Catalog:
                 validator=table_def.validator if table_def else None,
                 in_schema=table_def is not None,
             )
-        for row in SqliteStore.load_indexes(conn):
+        for row in session.load_indexes():
             info = infos.get(row.table_number)
             if info is None:
                 continue

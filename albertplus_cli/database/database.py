@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,14 +24,19 @@ from albertplus_cli.database.schema_push import Progress, SchemaChange, apply_sc
 from albertplus_cli.database.transaction import Transaction
 from albertplus_cli.database.write_log import decode_writes, encode_writes
 from albertplus_cli.database.write_set import WriteSet
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import SqliteStore
+from albertplus_cli.storage import ReadSession, Storage, StorageError, WriteSession, open_storage
 
 T = TypeVar("T")
 log = logging.getLogger("albertplus.database")
 MAX_BATCH = 64
 COMMIT_LOG_RETENTION_NS = 10 * 60 * 1_000_000_000  # subscribers read the log; ten minutes is plenty
 PRUNE_EVERY_COMMITS = 2000
+#: Bumped by every catalog change (schema push, new table). Another process's writer reloads its catalog when it
+#: sees a new value at the start of a write transaction, its readers within CATALOG_CHECK_SECONDS.
+CATALOG_VERSION_KEY = "catalog_version"
+CATALOG_CHECK_SECONDS = 0.5
 
 
 @dataclass
@@ -73,23 +77,25 @@ class _SchemaJob:
 class Database:
     """Owns the store, the catalog, the writer thread and the commit listeners."""
 
-    def __init__(self, path: Path, schema: SchemaDefinition | None = None) -> None:
-        self.path = Path(path)
-        self.store = SqliteStore(self.path)
-        self._writer_conn = self.store.connect()
+    def __init__(self, location: Path | str | DatabaseUrl | Storage, schema: SchemaDefinition | None = None) -> None:
+        """`location`: a SQLite file (Path), a database URL, or an opened Storage (which the database then owns)."""
+        self.store: Storage = (
+            open_storage(location) if isinstance(location, (Path, str, DatabaseUrl)) else location
+        )
+        self._writer: WriteSession = self.store.writer()
         self._queue: queue.SimpleQueue[_Job | list[_Job] | _SchemaJob | None] = queue.SimpleQueue()
-        # Held while a batch or a schema push uses the writer connection: by the writer thread, or by a caller
+        # Held while a batch or a schema push uses the writer session: by the writer thread, or by a caller
         # that commits a batch on its own thread (`batched(inline=True)`) while the writer is idle.
         self._batch_lock = threading.Lock()
         self._collecting = threading.local()
         self._listeners: list[Callable[[Commit], None]] = []
         self._lock = threading.Lock()
         self._pinned = threading.local()
-        self._peek_conn = self.store.connect()
-        self._peek_lock = threading.Lock()
-        ts, _ = SqliteStore.last_commit(self._writer_conn)
+        ts, _ = self._writer.last_commit()
         self.latest_ts = ts
-        self.catalog = Catalog.load(self._writer_conn, schema)
+        self.catalog = Catalog.load(self._writer, schema)
+        self._catalog_version = self._writer.get_meta(CATALOG_VERSION_KEY)
+        self._catalog_checked = time.monotonic()
         self._thread = threading.Thread(target=self._run_writer, name="albertplus-writer", daemon=True)
         self._closed = False
         self._commits_since_prune = 0
@@ -112,44 +118,43 @@ class Database:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Pin one read snapshot for this thread: every `read` inside sees the same data and ts."""
-        conn = self.store.reader()
-        conn.execute("BEGIN")
-        self._pinned.conn = conn
+        session = self.store.reader()
+        session.begin()
+        self._pinned.session = session
         try:
             yield
         finally:
-            self._pinned.conn = None
-            conn.execute("COMMIT")
+            self._pinned.session = None
+            session.end()
 
     def snapshot_ts(self) -> int:
         """The ts of this thread's current read snapshot (inside `snapshot()`)."""
-        conn = getattr(self._pinned, "conn", None) or self.store.reader()
-        return SqliteStore.last_commit(conn)[0]
+        session = getattr(self._pinned, "session", None) or self.store.reader()
+        return session.last_commit()[0]
 
     def read_latest_ts(self) -> int:
         """The newest committed ts in the file, including other processes' commits (cheap: one PK lookup)."""
-        with self._peek_lock:
-            ts = SqliteStore.last_commit(self._peek_conn)[0]
-        return ts
+        return self.store.peek_latest_ts()
 
     def read(
         self, fn: Callable[[Transaction], T], deadline: Callable[[], None] | None = None,
         journal: str | None = None,
     ) -> tuple[T, Transaction]:
         """Run `fn` in a read-only snapshot on this thread's connection."""
-        pinned = getattr(self._pinned, "conn", None)
-        conn = pinned or self.store.reader()
+        pinned = getattr(self._pinned, "session", None)
+        session = pinned or self.store.reader()
         if pinned is None:
-            conn.execute("BEGIN")
+            session.begin()
         try:
-            ts, _ = SqliteStore.last_commit(conn)
+            ts, _ = session.last_commit()
+            self._check_catalog(session)
             catalog = self.catalog
-            tx = Transaction(conn, catalog, writable=False, snapshot_ts=ts, deadline=deadline)
+            tx = Transaction(session, catalog, writable=False, snapshot_ts=ts, deadline=deadline)
             tx.journal_in = journal
             return fn(tx), tx
         finally:
             if pinned is None:
-                conn.execute("COMMIT")
+                session.end()
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -242,7 +247,8 @@ class Database:
             self._closed = True
             self._queue.put(None)
             self._thread.join(timeout=10)
-            self._writer_conn.close()
+            self._writer.close()
+            self.store.close()
 
     # -- the writer thread -------------------------------------------------------------------------
 
@@ -279,16 +285,17 @@ class Database:
         return False
 
     def _apply_schema(self, job: _SchemaJob) -> None:
-        conn = self._writer_conn
+        session = self._writer
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            session.begin_write()
             try:
-                catalog, change = apply_schema(conn, job.schema, job.progress)
-                conn.execute("COMMIT")
+                catalog, change = apply_schema(session, job.schema, job.progress)
+                version = self._bump_catalog_version(session)
+                session.commit()
             except BaseException:
-                conn.execute("ROLLBACK")
+                session.rollback()
                 raise
-            self.catalog = catalog
+            self.catalog, self._catalog_version = catalog, version
             job.future.set_result(change)
         except BaseException as e:  # noqa: BLE001 - handed to the caller
             job.future.set_exception(e)
@@ -301,15 +308,14 @@ class Database:
         the batch fails (none is acknowledged, none is stored) and the writer goes on with the next batch:
         the writer thread must outlive any failure, or every later mutation would wait forever.
         """
-        conn = self._writer_conn
+        session = self._writer
         try:
-            outcomes, commits, last_ts, catalog_changed = self._stage_batch(conn, batch)
+            outcomes, commits, last_ts, catalog_changed = self._stage_batch(session, batch)
         except BaseException as e:  # noqa: BLE001 - nothing of the batch was committed: each mutation fails
-            if conn.in_transaction:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    log.exception("rolling back a failed batch failed too")
+            try:
+                session.rollback()  # ends the write transaction whatever state the backend left it in
+            except StorageError:
+                log.exception("rolling back a failed batch failed too")
             for job in batch:
                 try:
                     job.done(None, e)
@@ -317,7 +323,7 @@ class Database:
                     log.exception("a mutation's completion callback failed")
             return
         if catalog_changed:
-            self.catalog = Catalog.load(conn, self.catalog.schema)
+            self.catalog = Catalog.load(session, self.catalog.schema)
         with self._lock:
             self.latest_ts = max(self.latest_ts, last_ts)
         for commit in commits:
@@ -333,7 +339,7 @@ class Database:
                 log.exception("a mutation's completion callback failed")
 
     def _stage_batch(
-        self, conn: sqlite3.Connection, batch: list[_Job]
+        self, session: WriteSession, batch: list[_Job]
     ) -> tuple[list[tuple[_Job, WriteResult[Any] | None, BaseException | None]], list[Commit], int, bool]:
         """BEGIN, each mutation in its savepoint, COMMIT; raises (and the caller fails the batch) when SQLite
         fails or has rolled the transaction back.
@@ -344,64 +350,89 @@ class Database:
         commits: list[Commit] = []
         catalog_changed = False
         alone = len(batch) == 1
-        conn.execute("BEGIN IMMEDIATE")
-        last_ts, creation_time = SqliteStore.last_commit(conn)
+        session.begin_write()
+        last_ts, creation_time = session.last_commit()
+        version = session.get_meta(CATALOG_VERSION_KEY)
+        if version != self._catalog_version:  # another process changed the catalog: write with the new one
+            self.catalog, self._catalog_version = Catalog.load(session, self.catalog.schema), version
         catalog = self.catalog
         for job in batch:
             deadline = job.deadline_factory() if job.deadline_factory else None
-            tx = Transaction(conn, catalog, writable=True, snapshot_ts=last_ts, creation_time=creation_time,
+            tx = Transaction(session, catalog, writable=True, snapshot_ts=last_ts, creation_time=creation_time,
                              deadline=deadline)
             if not alone:
-                conn.execute("SAVEPOINT mutation")
+                session.savepoint()
             try:
                 value = job.fn(tx)
                 ts = last_ts
                 if tx.writes:
                     ts = max(time.time_ns(), last_ts + 1, int(tx.max_creation_time * 1_000_000) + 1)
                     creation_time = max(creation_time, tx.max_creation_time)
-                    SqliteStore.append_commit(conn, ts, creation_time, encode_writes(tx.writes))
+                    session.append_commit(ts, creation_time, encode_writes(tx.writes))
                     commits.append(Commit(ts, tx.writes))
                     last_ts = ts
                 for hook in tx.commit_hooks:
                     hook(ts)
                 if not alone:
-                    conn.execute("RELEASE mutation")
+                    session.release()
                 if tx.catalog_changed:
                     catalog = tx.catalog
                     catalog_changed = True
                 outcomes.append((job, WriteResult(value, ts, tx), None))
             except BaseException as e:  # noqa: BLE001 - a failing mutation only loses its own savepoint
-                if not conn.in_transaction:
-                    raise  # SQLite rolled back the whole transaction, the earlier mutations' work with it
+                if not session.in_transaction:
+                    raise  # the backend rolled back the whole transaction, the earlier mutations' work with it
                 if alone:
-                    conn.execute("ROLLBACK")
+                    session.rollback()
                     return [(job, None, e)], [], self.latest_ts, False
-                conn.execute("ROLLBACK TO mutation")
-                conn.execute("RELEASE mutation")
+                session.rollback_to()
                 outcomes.append((job, None, e))
         self._commits_since_prune += len(commits)
         if self._commits_since_prune >= PRUNE_EVERY_COMMITS:
             self._commits_since_prune = 0
-            SqliteStore.prune_commits(conn, last_ts - COMMIT_LOG_RETENTION_NS)
-        conn.execute("COMMIT")
+            session.prune_commits(last_ts - COMMIT_LOG_RETENTION_NS)
+        if catalog_changed:
+            version = self._bump_catalog_version(session)
+        session.commit()
+        self._catalog_version = version
         return outcomes, commits, last_ts, catalog_changed
+
+    # -- catalog changes by other processes --------------------------------------------------------------
+
+    @staticmethod
+    def _bump_catalog_version(session: WriteSession) -> str:
+        version = str(int(session.get_meta(CATALOG_VERSION_KEY) or 0) + 1)
+        session.set_meta(CATALOG_VERSION_KEY, version)
+        return version
+
+    def _check_catalog(self, session: ReadSession) -> None:
+        """At most every CATALOG_CHECK_SECONDS: reload the catalog if another process changed it."""
+        now = time.monotonic()
+        if now - self._catalog_checked < CATALOG_CHECK_SECONDS:
+            return
+        self._catalog_checked = now
+        version = session.get_meta(CATALOG_VERSION_KEY)
+        if int(version or 0) > int(self._catalog_version or 0):  # never back to an older snapshot's catalog
+            self.catalog, self._catalog_version = Catalog.load(session, self.catalog.schema), version
 
     # -- commits from other processes ----------------------------------------------------------------
 
     def log_pruned_through(self) -> int:
         """Commits at or before this ts may be gone from the log (a reader behind it must re-run everything)."""
-        return SqliteStore.pruned_through(self.store.reader())
+        return self.store.reader().pruned_through()
 
     def commits_after(self, ts: int) -> list[Commit]:
         """Commits with a ts above `ts`, read from the log (including other processes' commits)."""
-        conn = self.store.reader()
-        rows = SqliteStore.commits_after(conn, ts)
+        rows = self.store.reader().commits_after(ts)
         return [Commit(row_ts, decode_writes(blob)) for row_ts, blob in rows]
+
+    def wait_for_external_commit(self, timeout: float) -> bool:
+        """Block until any process may have committed (PostgreSQL NOTIFY), or `timeout` s; see Storage."""
+        return self.store.wait_for_commit(timeout)
 
     def refresh_after_external(self, ts: int) -> None:
         with self._lock:
             self.latest_ts = max(self.latest_ts, ts)
 
     def reload_catalog(self) -> None:
-        conn = self.store.reader()
-        self.catalog = Catalog.load(conn, self.catalog.schema)
+        self.catalog = Catalog.load(self.store.reader(), self.catalog.schema)

@@ -3,7 +3,8 @@
 `with_index(name, lambda r: r.eq(...).gte(...).lt(...))`: equalities on a prefix of the index fields, then at
 most one lower and one upper bound on the next field; the range becomes one byte range of the index.
 `.filter` post-filters (scanned documents still count and stay in the read set), `.order` once,
-`take/first/unique/collect/paginate` execute, and `with_search_index` runs FTS5 ranked by relevance.
+`take/first/unique/collect/paginate` execute, and `with_search_index` runs the storage's full-text search
+ranked by relevance.
 """
 
 from __future__ import annotations
@@ -131,14 +132,9 @@ class SearchFilterBuilder:
         return self
 
 
-def fts_match(text: str) -> str | None:
-    """Terms as an FTS5 expression: any term matches, the last one as a prefix (as you type)."""
-    terms = [t.lower() for t in _TOKEN.findall(text)][:MAX_SEARCH_TERMS]
-    if not terms:
-        return None
-    quoted = [f'"{t}"' for t in terms]
-    quoted[-1] += "*"
-    return " OR ".join(quoted)
+def search_terms(text: str) -> list[str]:
+    """The lower-cased terms of a search text: any term matches, the last one as a prefix (as you type)."""
+    return [t.lower() for t in _TOKEN.findall(text)][:MAX_SEARCH_TERMS]
 
 
 class Query:
@@ -222,11 +218,11 @@ class Query:
     def _search_results(self) -> list[dict[str, Any]]:
         assert self._search is not None
         info, builder = self._search
-        match = fts_match(builder.text or "")
-        if match is None:
+        terms = search_terms(builder.text or "")
+        if not terms:
             self._tx.reads.add_search(info.index_id, builder.filters)
             return []
-        return self._tx.search(info, match, builder.filters, MAX_SEARCH_RESULTS)
+        return self._tx.search(info, terms, builder.filters, MAX_SEARCH_RESULTS)
 
     def _iterate(self, limit: int | None) -> list[dict[str, Any]]:
         if limit is not None and limit <= 0:

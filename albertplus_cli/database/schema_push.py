@@ -6,7 +6,6 @@ fails naming the table, the first offending ids, the path and value — and noth
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ import orjson
 from albertplus_cli.database.catalog import CREATION_TIME_INDEX, Catalog, IndexInfo, SearchInfo, TableInfo
 from albertplus_cli.database.documents import to_document, user_fields
 from albertplus_cli.schema import SchemaDefinition
-from albertplus_cli.storage import SqliteStore
+from albertplus_cli.storage import WriteSession
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER
 from albertplus_cli.values.index_keys import encode_key, field_value
 from albertplus_cli.values.types import UNDEFINED
@@ -96,23 +95,23 @@ def _desired_indexes(schema: SchemaDefinition | None, name: str) -> dict[str, tu
 
 
 def apply_schema(
-    conn: sqlite3.Connection, schema: SchemaDefinition | None, progress: Progress | None = None
+    session: WriteSession, schema: SchemaDefinition | None, progress: Progress | None = None
 ) -> tuple[Catalog, SchemaChange]:
     """Bring the catalog in line with `schema` inside the caller's transaction; returns the new catalog."""
     change = SchemaChange()
-    existing = {row.name: row.number for row in SqliteStore.load_tables(conn)}
+    existing = {row.name: row.number for row in session.load_tables()}
     for name in (schema.tables if schema else {}):
         if name not in existing:
-            existing[name] = SqliteStore.create_table(conn, name, FIRST_USER_TABLE_NUMBER)
+            existing[name] = session.create_table(name, FIRST_USER_TABLE_NUMBER)
             change.added_tables.append(name)
-    stored_indexes = {(row.table_number, row.name): row for row in SqliteStore.load_indexes(conn)}
+    stored_indexes = {(row.table_number, row.name): row for row in session.load_indexes()}
     for name, number in existing.items():
         wanted = _desired_indexes(schema, name)
         for (table_number, index_name), row in stored_indexes.items():
             if table_number != number:
                 continue
             if index_name not in wanted or wanted[index_name] != (row.kind, row.spec):
-                SqliteStore.drop_index(conn, row.index_id, row.kind)
+                session.drop_index(row.index_id, row.kind)
                 if index_name not in wanted:
                     change.removed_indexes.append(f"{name}.{index_name}")
         new_indexes: list[_NewIndex] = []
@@ -120,15 +119,15 @@ def apply_schema(
             stored = stored_indexes.get((number, index_name))
             if stored is not None and (stored.kind, stored.spec) == (kind, spec):
                 continue
-            index_id = SqliteStore.create_index(conn, number, index_name, kind, spec)
+            index_id = session.create_index(number, index_name, kind, spec)
             if index_name != CREATION_TIME_INDEX:
                 change.added_indexes.append(f"{name}.{index_name}")
             new_indexes.append(_NewIndex(index_id, index_name, kind, orjson.loads(spec)))
         if new_indexes:
-            _backfill(conn, name, number, new_indexes, progress)
-    catalog = Catalog.load(conn, schema)
-    _validate_changed_tables(conn, catalog, schema, change, progress)
-    SqliteStore.set_meta(conn, "schema", orjson.dumps(schema.to_json() if schema else None).decode())
+            _backfill(session, name, number, new_indexes, progress)
+    catalog = Catalog.load(session, schema)
+    _validate_changed_tables(session, catalog, schema, change, progress)
+    session.set_meta("schema", orjson.dumps(schema.to_json() if schema else None).decode())
     return catalog, change
 
 
@@ -144,14 +143,14 @@ BACKFILL_BATCH = 10_000
 
 
 def _backfill(
-    conn: sqlite3.Connection, table: str, number: int, indexes: list[_NewIndex], progress: Progress | None,
+    session: WriteSession, table: str, number: int, indexes: list[_NewIndex], progress: Progress | None,
 ) -> None:
     """Fill every new index of one table in a single pass over its documents (each decoded once), writing
     the entries with batched executemany."""
     for index in indexes:
         if index.kind == "search":
-            SqliteStore.create_search_table(conn, index.index_id, len(index.spec["filterFields"]))
-    total = SqliteStore.count_documents(conn, number)
+            session.create_search_index(index.index_id, len(index.spec["filterFields"]))
+    total = session.count_documents(number)
     if total == 0:
         return
     labels = [f"Backfilling {table}.{i.name}" for i in indexes]
@@ -164,7 +163,7 @@ def _backfill(
              in database]
     batch: list[tuple[int, bytes, int]] = []
     done = 0
-    for doc, doc_id, ct, body in SqliteStore.iter_table(conn, number):
+    for doc, doc_id, ct, body in session.iter_table(number):
         done += 1
         document = to_document(doc_id, ct, body)
         for index_id, fields in plans:
@@ -176,26 +175,26 @@ def _backfill(
             text = field_value(document, info.search_field)
             if isinstance(text, str):
                 filters = [encode_key([field_value(document, f)]) for f in info.filter_fields]
-                SqliteStore.search_put(conn, info.index_id, doc, text, filters)
+                session.search_put(info.index_id, doc, text, filters)
         if len(batch) >= BACKFILL_BATCH or (searches and done % BACKFILL_BATCH == 0):
-            SqliteStore.put_entries(conn, batch)
+            session.put_entries(batch)
             batch.clear()
             if progress:
                 for label in labels:
                     progress(label, done, total)
-    SqliteStore.put_entries(conn, batch)
+    session.put_entries(batch)
     if progress:
         for label in labels:
             progress(label, total, total)
 
 
 def _validate_changed_tables(
-    conn: sqlite3.Connection, catalog: Catalog, schema: SchemaDefinition | None, change: SchemaChange,
+    session: WriteSession, catalog: Catalog, schema: SchemaDefinition | None, change: SchemaChange,
     progress: Progress | None,
 ) -> None:
     if schema is None or not schema.schema_validation:
         return
-    previous_json = SqliteStore.get_meta(conn, "schema")
+    previous_json = session.get_meta("schema")
     previous = orjson.loads(previous_json) if previous_json else None
     old_validators: dict[str, bytes] = {}
     if previous:
@@ -205,16 +204,16 @@ def _validate_changed_tables(
         new_json = _table_schema_json(schema, name)
         if new_json is None or old_validators.get(name) == new_json:
             continue
-        _validate_table(conn, catalog, info, progress)
+        _validate_table(session, catalog, info, progress)
         change.validated_tables.append(name)
 
 
-def _validate_table(conn: sqlite3.Connection, catalog: Catalog, info: TableInfo, progress: Progress | None) -> None:
+def _validate_table(session: WriteSession, catalog: Catalog, info: TableInfo, progress: Progress | None) -> None:
     assert info.validator is not None
     failures: list[tuple[str, str]] = []
     failing = 0
-    total = SqliteStore.count_documents(conn, info.number)
-    for done, (_doc, doc_id, ct, body) in enumerate(SqliteStore.iter_table(conn, info.number), 1):
+    total = session.count_documents(info.number)
+    for done, (_doc, doc_id, ct, body) in enumerate(session.iter_table(info.number), 1):
         document = to_document(doc_id, ct, body)
         try:
             info.validator.check(user_fields(document), "", catalog.table_number)

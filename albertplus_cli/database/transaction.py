@@ -1,6 +1,6 @@
 """A transaction: one snapshot to read, buffered checks on every write, and its read and write sets.
 
-Queries run on a read connection inside a WAL snapshot; mutations run inside the single writer's SQLite
+Queries run on a storage read session inside one snapshot; mutations run inside the single writer's
 transaction (in a savepoint), so their reads see their own writes and they are serializable by construction.
 Every read records the index-key interval it covered; every write records old and new keys.
 """
@@ -8,17 +8,16 @@ Every read records the index-key interval it covered; every write records old an
 from __future__ import annotations
 
 import math
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from albertplus_cli.database.catalog import Catalog, IndexInfo, SearchInfo, TableInfo
 from albertplus_cli.database.documents import to_document, user_fields
 from albertplus_cli.database.errors import DatabaseError
 from albertplus_cli.database.read_set import TABLE_CREATION_INDEX, ReadSet, by_id_index
 from albertplus_cli.database.write_set import WriteSet
-from albertplus_cli.storage import SqliteStore
+from albertplus_cli.storage import DuplicateDocumentError, ReadSession, WriteSession
 from albertplus_cli.values import limits
 from albertplus_cli.values.ids import FIRST_USER_TABLE_NUMBER, InvalidIdError, decode_id, new_id
 from albertplus_cli.values.index_keys import encode_key, field_value
@@ -60,7 +59,7 @@ class Transaction:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        session: ReadSession | WriteSession,
         catalog: Catalog,
         *,
         writable: bool,
@@ -68,7 +67,7 @@ class Transaction:
         creation_time: float = 0.0,
         deadline: Callable[[], None] | None = None,
     ) -> None:
-        self.conn = conn
+        self.session = session
         self.catalog = catalog
         self.writable = writable
         self.snapshot_ts = snapshot_ts
@@ -101,6 +100,10 @@ class Transaction:
                 "Consider using smaller limits in your queries, paginating your queries, or using indexed "
                 "queries with a selective index range expressions."
             )
+
+    def write_session(self) -> WriteSession:
+        """The write session: only a mutation's transaction writes (`_table_for_write`/`_existing` check that)."""
+        return cast("WriteSession", self.session)
 
     def _count_written(self) -> None:
         self.written += 1
@@ -153,8 +156,8 @@ class Transaction:
             check_table_name(name)
         except SchemaError as e:
             raise DatabaseError(str(e)) from None
-        number = SqliteStore.create_table(self.conn, name, FIRST_USER_TABLE_NUMBER)
-        index_id = SqliteStore.create_index(self.conn, number, "by_creation_time", "database", '{"fields":[]}')
+        number = self.write_session().create_table(name, FIRST_USER_TABLE_NUMBER)
+        index_id = self.write_session().create_index(number, "by_creation_time", "database", '{"fields":[]}')
         info = TableInfo(name, number, None, in_schema=False)
         info.indexes["by_creation_time"] = IndexInfo(index_id, name, "by_creation_time", ())
         self.catalog = Catalog([*self.catalog.by_name.values(), info], self.catalog.schema)
@@ -182,7 +185,7 @@ class Transaction:
         info = self.catalog.by_number.get(number)
         if info is None:
             return None
-        row = SqliteStore.get_by_id(self.conn, doc_id)
+        row = self.session.get_by_id(doc_id)
         self.count_scanned()
         if row is None or row[1] != number:
             return None
@@ -201,11 +204,13 @@ class Transaction:
     def scan(self, index: IndexInfo, lo: bytes, hi: bytes | None, descending: bool) -> IndexScan:
         return IndexScan(self, index, lo, hi, descending)
 
-    def search(self, info: SearchInfo, match: str, filters: dict[int, bytes], limit: int) -> list[dict[str, Any]]:
+    def search(
+        self, info: SearchInfo, terms: list[str], filters: dict[int, bytes], limit: int
+    ) -> list[dict[str, Any]]:
         self.tick()
         self.reads.add_search(info.index_id, filters)
         self._check_intervals()
-        rows = SqliteStore.search(self.conn, info.index_id, match, filters, limit)
+        rows = self.session.search(info.index_id, terms, filters, limit)
         self.count_scanned(len(rows))
         return [to_document(doc_id, ct, body) for _doc, doc_id, ct, body, _rank in rows]
 
@@ -258,21 +263,21 @@ class Transaction:
         old_rows = self._index_rows(info, old) if old is not None else []
         new_rows = self._index_rows(info, new) if new is not None else []
         if old_rows:
-            SqliteStore.delete_entries(self.conn, [(index.index_id, key) for index, key in old_rows])
+            self.write_session().delete_entries([(index.index_id, key) for index, key in old_rows])
         if new_rows:
-            SqliteStore.put_entries(self.conn, [(index.index_id, key, doc) for index, key in new_rows])
+            self.write_session().put_entries([(index.index_id, key, doc) for index, key in new_rows])
         for index, key in (*old_rows, *new_rows):
             self.writes.add_key(index.index_id, key)
         doc_id = (new or old or {})["_id"]
         self.writes.add_key(by_id_index(info.number), doc_id.encode())
         if old is not None:
             for search, _text, filters in self._search_rows(info, old):
-                SqliteStore.search_delete(self.conn, search.index_id, doc)
+                self.write_session().search_delete(search.index_id, doc)
                 self.writes.add_search(search.index_id, filters)
         if new is not None:
             for search, text, filters in self._search_rows(info, new):
                 if text is not None:
-                    SqliteStore.search_put(self.conn, search.index_id, doc, text, filters)
+                    self.write_session().search_put(search.index_id, doc, text, filters)
                 self.writes.add_search(search.index_id, filters)
 
     def insert(self, table: str, value: Any) -> str:
@@ -290,7 +295,7 @@ class Transaction:
         document = {"_id": doc_id, "_creationTime": self._creation_time, **fields}
         body = self._encode_body(document)
         self._count_written()
-        doc = SqliteStore.insert_document(self.conn, doc_id, info.number, self._creation_time, body)
+        doc = self.write_session().insert_document(doc_id, info.number, self._creation_time, body)
         self._write_indexes(info, doc, None, document)
         return doc_id
 
@@ -331,9 +336,9 @@ class Transaction:
         body = self._encode_body(document)
         self._count_written()
         try:
-            doc = SqliteStore.insert_document(self.conn, doc_id, info.number, creation_time, body)
-        except sqlite3.IntegrityError:
-            raise DatabaseError(f"A document with _id {doc_id} already exists") from None
+            doc = self.write_session().insert_document(doc_id, info.number, creation_time, body)
+        except DuplicateDocumentError as e:
+            raise DatabaseError(str(e)) from None
         self._write_indexes(info, doc, None, document)
         return doc_id
 
@@ -346,7 +351,7 @@ class Transaction:
             raise DatabaseError(f"{what.split('.')[-1].capitalize()} on nonexistent document ID {doc_id}")
         if info.name.startswith("_"):
             raise DatabaseError("System tables (prefixed with `_`) are read-only.")
-        row = SqliteStore.get_by_id(self.conn, doc_id)
+        row = self.session.get_by_id(doc_id)
         self.reads.add_point(by_id_index(number), doc_id.encode())
         if row is None:
             verb = {"db.patch": "Update", "db.replace": "Replace", "db.delete": "Delete"}[what]
@@ -363,7 +368,7 @@ class Transaction:
         new = {"_id": old["_id"], "_creationTime": old["_creationTime"], **fields}
         body = self._encode_body(new)
         self._count_written()
-        SqliteStore.update_document(self.conn, doc, body)
+        self.write_session().update_document(doc, body)
         self._write_indexes(info, doc, old, new)
 
     def patch(self, doc_id: Any, value: Any, table: str | None = None) -> None:
@@ -395,7 +400,7 @@ class Transaction:
         self.tick()
         info, doc, old = self._existing(doc_id, table, "db.delete")
         self._count_written()
-        SqliteStore.delete_document(self.conn, doc)
+        self.write_session().delete_document(doc)
         self._write_indexes(info, doc, old, None)
 
 
@@ -416,8 +421,8 @@ class IndexScan:
         lo, hi = self.lo, self.hi
         while True:
             self.tx.tick()
-            rows = SqliteStore.scan(
-                self.tx.conn, self.index.index_id, lo or None, True, hi, False, self.descending, batch
+            rows = self.tx.session.scan(
+                self.index.index_id, lo or None, True, hi, False, self.descending, batch
             )
             for key, _doc, doc_id, creation_time, body in rows:
                 self.tx.count_scanned()

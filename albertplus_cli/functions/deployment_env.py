@@ -41,8 +41,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from albertplus_cli.storage import SqliteStore
-
 if TYPE_CHECKING:
     from albertplus_cli.database import Database, Transaction
 
@@ -97,7 +95,7 @@ def _decode(raw: str | None) -> dict[str, str]:
 def read_in(tx: Transaction) -> dict[str, str]:
     """The variables as this transaction sees them; records the read, so a change re-runs a live query."""
     tx.reads.add_point(ENVIRONMENT_INDEX, ENVIRONMENT_KEY)
-    return _decode(SqliteStore.get_meta(tx.conn, META_KEY))
+    return _decode(tx.session.get_meta(META_KEY))
 
 
 def read(db: Database) -> dict[str, str]:
@@ -115,7 +113,7 @@ def apply_changes(db: Database, changes: list[tuple[str, str | None]]) -> dict[s
             check_value(name, value)
 
     def write(tx: Transaction) -> dict[str, str]:
-        current = _decode(SqliteStore.get_meta(tx.conn, META_KEY))
+        current = _decode(tx.session.get_meta(META_KEY))
         for name, value in changes:
             if value is None:
                 current.pop(name, None)
@@ -123,7 +121,7 @@ def apply_changes(db: Database, changes: list[tuple[str, str | None]]) -> dict[s
                 current[name] = value
         if len(current) > MAX_VARIABLES:
             raise EnvironmentVariableError(f"A deployment can have at most {MAX_VARIABLES} environment variables")
-        SqliteStore.set_meta(tx.conn, META_KEY, orjson.dumps(dict(sorted(current.items()))).decode())
+        tx.write_session().set_meta(META_KEY, orjson.dumps(dict(sorted(current.items()))).decode())
         # A write set entry makes this a logged commit: live queries that read the environment re-run.
         tx.writes.add_key(ENVIRONMENT_INDEX, ENVIRONMENT_KEY)
         return current

@@ -32,7 +32,6 @@ from albertplus_cli.functions.paths import InvalidPathError, canonical_path
 from albertplus_cli.functions.registry import FunctionDefinition
 from albertplus_cli.functions.system import SYSTEM_PREFIX, build_system_functions
 from albertplus_cli.functions.user_frames import relative_location, user_frames
-from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values import limits
 from albertplus_cli.values.json_formats import InvalidValueError, decode, encode, is_canonical
 from albertplus_cli.values.types import UNDEFINED
@@ -327,7 +326,7 @@ class Executor:
                 with capture() as logs:
                     run.logs = logs
                     if session is not None:
-                        stored = SqliteStore.get_session_request(tx.conn, *session)
+                        stored = tx.session.get_session_request(*session)
                         if stored is not None:
                             run.replayed_ts = stored[0]
                             return decode(orjson.loads(stored[1]))
@@ -341,7 +340,7 @@ class Executor:
                         # Stored once the commit ts is known (still inside this mutation's savepoint), so a
                         # replay after a reconnect answers with the original commit ts, as Convex does.
                         tx.commit_hooks.append(
-                            lambda ts: SqliteStore.put_session_request(tx.conn, *session, ts, result))
+                            lambda ts: tx.write_session().put_session_request(*session, ts, result))
                     return value
             finally:
                 # Release before the writer moves on: a late watchdog must never hit the next mutation.

@@ -40,7 +40,6 @@ from albertplus_cli.database.read_set import TABLE_CREATION_INDEX
 from albertplus_cli.functions.context import MutationCtx, QueryCtx
 from albertplus_cli.functions.errors import ConvexError
 from albertplus_cli.functions.registry import FunctionDefinition, internal_mutation, internal_query
-from albertplus_cli.storage import SqliteStore
 from albertplus_cli.values.ids import InvalidIdError, decode_id
 from albertplus_cli.values.validators import v
 
@@ -97,7 +96,7 @@ def _tables(ctx: QueryCtx, _args: dict[str, Any]) -> list[dict[str, Any]]:
         if info is not None:
             # The whole creation-time index: any insert or delete changes the count, and re-runs this query.
             tx.record_interval(info.creation_index.index_id, b"", None)
-            count = SqliteStore.count_documents(tx.conn, info.number)
+            count = tx.session.count_documents(info.number)
         table_def = schema.table(name) if schema else None
         indexes = sorted(info.indexes) if info else sorted(table_def.indexes) if table_def else []
         searches = sorted(info.search_indexes) if info else sorted(table_def.search_indexes) if table_def else []

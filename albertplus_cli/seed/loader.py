@@ -49,7 +49,6 @@ from albertplus_cli.seed.plan import (
     tables_in_order,
 )
 from albertplus_cli.seed.synthetic import synthetic_dataset
-from albertplus_cli.storage import SqliteStore
 
 if TYPE_CHECKING:
     from albertplus_cli.server.terminal import Terminal
@@ -139,7 +138,7 @@ def _read_table(db: Database, table: str) -> list[tuple[str, dict[str, Any]]]:
         return []
 
     def read(tx: Transaction) -> list[tuple[str, dict[str, Any]]]:
-        return [(doc_id, decode_body(body)) for _doc, doc_id, _ct, body in SqliteStore.iter_table(tx.conn, info.number)]
+        return [(doc_id, decode_body(body)) for _doc, doc_id, _ct, body in tx.session.iter_table(info.number)]
 
     return db.read(read)[0]
 
@@ -148,12 +147,12 @@ def _count(db: Database, table: str) -> int:
     info = db.catalog.table(table)
     if info is None:
         return 0
-    return db.read(lambda tx: SqliteStore.count_documents(tx.conn, info.number))[0]
+    return db.read(lambda tx: tx.session.count_documents(info.number))[0]
 
 
 def database_is_empty(db: Database) -> bool:
     """True when no table holds a document."""
-    return not db.read(lambda tx: tx.conn.execute("SELECT EXISTS(SELECT 1 FROM documents)").fetchone()[0])[0]
+    return not db.read(lambda tx: tx.session.has_documents())[0]
 
 
 class _References:
@@ -230,11 +229,7 @@ def _run_units(db: Database, table: str, units: Sequence[list[_Op]], progress: _
 
 
 def _ids(db: Database, table_number: int) -> list[str]:
-    def read(tx: Transaction) -> list[str]:
-        sql = "SELECT id FROM documents WHERE table_number = ? ORDER BY doc"
-        return [row[0] for row in tx.conn.execute(sql, (table_number,))]
-
-    return db.read(read)[0]
+    return db.read(lambda tx: tx.session.table_ids(table_number))[0]
 
 
 def _clear_all(db: Database, progress: _Bars) -> int:

@@ -26,6 +26,7 @@ from rich.text import Text
 from albertplus_cli.backend import Backend
 from albertplus_cli.codegen import ensure_bootstrap
 from albertplus_cli.database import SchemaValidationError
+from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.engine import Engine
 from albertplus_cli.functions.loader import ProjectLoadError
 from albertplus_cli.private_files import ensure_private_dir
@@ -58,7 +59,7 @@ class DevOptions:
     host: str = "127.0.0.1"
     port: int = 3210
     site_port: int = 3211
-    db_path: Path | None = None
+    db_path: Path | DatabaseUrl | None = None
     watch: bool = True
     seed: bool = True
     quiet: bool = False
@@ -346,7 +347,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
         f"  API (Convex URL):  [bold]{escape(url)}[/bold]\n"
         f"  Site (HTTP actions): {escape(site_url)}\n"
         + wildcard
-        + f"  Database: {escape(str(engine.db.path))}\n"
+        + f"  Database: {escape(engine.db.store.description)}\n"
         f"  Admin key: `albertplus admin-key`   Dev login token: `albertplus token --subject user_demo`\n"
         f"  {DEV_KEY_TRUST_NOTICE}\n"
         + ("  Watching schema.py and functions/ for changes.\n" if options.watch else "")

@@ -1,8 +1,18 @@
-"""Storage: the SQLite file behind the engine (documents, index entries, search, commit log).
+"""Storage: the only place SQL exists (documents, index entries, search, the commit log), one module per backend."""
 
-Everything SQLite-specific lives in this package, so another backend is one new module.
-"""
+from albertplus_cli.storage.opening import open_storage
+from albertplus_cli.storage.protocol import (
+    DuplicateDocumentError,
+    IndexRow,
+    ReadSession,
+    Storage,
+    StorageError,
+    TableRow,
+    WriteSession,
+)
+from albertplus_cli.storage.sqlite_storage import SqliteSession, SqliteStorage
 
-from albertplus_cli.storage.sqlite_store import IndexRow, SqliteStore, TableRow
-
-__all__ = ["IndexRow", "SqliteStore", "TableRow"]
+__all__ = [
+    "DuplicateDocumentError", "IndexRow", "ReadSession", "SqliteSession", "SqliteStorage", "Storage",
+    "StorageError", "TableRow", "WriteSession", "open_storage",
+]

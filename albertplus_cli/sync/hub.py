@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,7 @@ class SyncHub:
         self._task: asyncio.Task[None] | None = None
         self._rerun_all = False
         self._wake_scheduled = False
+        self._listening = False
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -95,8 +97,12 @@ class SyncHub:
         self._wake = asyncio.Event()
         self.db.add_commit_listener(self._on_local_commit)
         self._task = asyncio.create_task(self._run(), name="albertplus-sync-hub")
+        if self.db.store.notifies_commits:
+            self._listening = True
+            threading.Thread(target=self._listen_for_commits, name="albertplus-commit-listener", daemon=True).start()
 
     async def stop(self) -> None:
+        self._listening = False
         if self._task is not None:
             self._task.cancel()
             try:
@@ -112,6 +118,20 @@ class SyncHub:
             return
         self._wake_scheduled = True
         self._loop.call_soon_threadsafe(self.wake)
+
+    def _listen_for_commits(self) -> None:
+        """Thread: another process's commit (PostgreSQL NOTIFY) wakes the hub at once, not at the next poll."""
+        while self._listening:
+            if not self.db.wait_for_external_commit(1.0) or self._wake_scheduled:
+                continue
+            loop = self._loop
+            if loop is None or loop.is_closed():
+                return
+            self._wake_scheduled = True
+            try:
+                loop.call_soon_threadsafe(self.wake)
+            except RuntimeError:  # the loop closed meanwhile
+                return
 
     def wake(self) -> None:
         self._wake_scheduled = False

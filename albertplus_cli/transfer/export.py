@@ -97,10 +97,7 @@ def _write_tables(tx: Transaction, zf: zipfile.ZipFile, report: ExportReport) ->
     for info in tables:
         count = 0
         with zf.open(_entry(f"{info.name}/documents.jsonl"), "w") as out:
-            rows = tx.conn.execute(
-                "SELECT id, creation_time, body FROM documents WHERE table_number = ? ORDER BY creation_time, id",
-                (info.number,),
-            )
+            rows = tx.session.export_rows(info.number)
             buffer: list[bytes] = []
             for doc_id, creation_time, body in rows:
                 fields = decode_body(body)

@@ -31,7 +31,6 @@ import orjson
 
 from albertplus_cli.database import Database, DatabaseError, Transaction
 from albertplus_cli.database.catalog import Catalog
-from albertplus_cli.storage import SqliteStore
 from albertplus_cli.transfer.decoding import (
     OMIT,
     Context,
@@ -494,7 +493,7 @@ def table_counts(db: Database, names: list[str]) -> dict[str, int]:
         out = {}
         for name in names:
             info = tx.catalog.table(name)
-            out[name] = 0 if info is None else SqliteStore.count_documents(tx.conn, info.number)
+            out[name] = 0 if info is None else tx.session.count_documents(info.number)
         return out
 
     return db.read(read)[0]
@@ -503,18 +502,9 @@ def table_counts(db: Database, names: list[str]) -> dict[str, int]:
 def _existing_ids(db: Database, plan: ImportPlan) -> list[str]:
     ids = [(doc.doc_id, doc.where) for t in plan.tables for doc in t.docs if doc.doc_id is not None]
 
-    def read(tx: Transaction) -> list[str]:
-        found = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start: start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = tx.conn.execute(f"SELECT id FROM documents WHERE id IN ({marks})", [i for i, _ in chunk])
-            present = {row[0] for row in rows}
-            found += [f"{where}: field `_id`: a document with id {doc_id} already exists"
-                      for doc_id, where in chunk if doc_id in present]
-        return found
-
-    return db.read(read)[0]
+    present = db.read(lambda tx: tx.session.existing_ids([doc_id for doc_id, _ in ids]))[0]
+    return [f"{where}: field `_id`: a document with id {doc_id} already exists"
+            for doc_id, where in ids if doc_id in present]
 
 
 def perform_import(db: Database, plan: ImportPlan, mode: Mode | None = None) -> ImportReport:
@@ -539,8 +529,7 @@ def perform_import(db: Database, plan: ImportPlan, mode: Mode | None = None) -> 
             info = tx.catalog.table(imported.name)
             deleted = 0
             if info is not None:
-                existing = [row[0] for row in tx.conn.execute(
-                    "SELECT id FROM documents WHERE table_number = ? ORDER BY doc", (info.number,))]
+                existing = tx.session.table_ids(info.number)
                 if existing and mode is None:
                     raise DatabaseError(f"table {imported.name} is no longer empty; nothing was imported")
                 if mode == "replace":
