@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"functions"},
     {"auth"},
     {"database"},
-    {"storage"},
+    {"storage", "database_url"},  # database_url: which storage a URL names
     {"schema"},
     {"values"},
     {"private_files", "terminal_text"},  # leaf helpers every layer may use: owner-only files, escaped text
