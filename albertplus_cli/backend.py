@@ -37,7 +37,7 @@ class Backend:
         self.instance_name = instance_name
         workers = int(os.environ.get("ALBERTPLUS_WORKERS", "8"))
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="albertplus-query")
-        self.placement = Placement()
+        self.placement = Placement(loop_allowed=not engine.db.store.reads_block)
         self._outgoing: list[tuple[str, dict[str, Any], Identity, Callable[[Outcome], None], bool,
                                    tuple[str, int] | None]] = []
         self._arrivals: list[Callable[[], None]] = []

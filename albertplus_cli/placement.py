@@ -7,6 +7,9 @@ thread's CPU time (wall time would count the moments a busy machine runs other p
 run took longer than the budget goes to the worker pool (queries) or the writer thread (mutations) for
 the next `PENALTY_SECONDS`, after which it is tried on the loop again (a code push may have fixed it). The
 very first slow run still happens on the loop; the time limit (5 s) bounds it.
+
+On a storage whose reads wait on the network (PostgreSQL), nothing runs on the loop: one call's round trips
+would stall every connection, and calls on threads overlap their waits.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ PENALTY_SECONDS = 30.0
 
 
 class Placement:
-    def __init__(self, budget: float = BUDGET_SECONDS, penalty: float = PENALTY_SECONDS) -> None:
+    """Which functions currently run on the event loop (all but those found slow, or none at all)."""
+
+    def __init__(self, budget: float = BUDGET_SECONDS, penalty: float = PENALTY_SECONDS, *,
+                 loop_allowed: bool = True) -> None:
         self.budget = budget
         self.penalty = penalty
+        self.loop_allowed = loop_allowed
         self._slow_until: dict[str, float] = {}
 
     def on_loop(self, path: str) -> bool:
         """Whether a call of `path` should run on the event loop now."""
+        if not self.loop_allowed:
+            return False
         if not self._slow_until:
             return True
         until = self._slow_until.get(path)

@@ -117,13 +117,17 @@ def import_into_project(project_dir: Path, user_id: str, courses: Sequence[Mappi
     loadable project.
     """
     layout = locate_project(project_dir)
-    root = layout.root
     target = layout.database_file if db_path is None else db_path
     sqlite_file = target.sqlite_path if isinstance(target, DatabaseUrl) else target
     if dry_run and sqlite_file is not None and not Path(sqlite_file).exists():
         with tempfile.TemporaryDirectory(prefix="albertplus-dry-run-") as scratch:
-            return import_into_project(root, user_id, courses, starting_term, dry_run=True,
-                                       db_path=Path(scratch) / DB_FILE_NAME)
+            return _import_with(layout.root, Path(scratch) / DB_FILE_NAME, user_id, courses, starting_term,
+                                dry_run=True)
+    return _import_with(layout.root, db_path, user_id, courses, starting_term, dry_run=dry_run)
+
+
+def _import_with(root: Path, db_path: Path | DatabaseUrl | None, user_id: str,
+                 courses: Sequence[Mapping[str, Any]], starting_term: Term | None, *, dry_run: bool) -> ImportResult:
     opened = open_project_database(root, db_path)
     try:
         project = load_project(root)

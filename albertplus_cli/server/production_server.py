@@ -17,11 +17,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from albertplus_cli.backend import Backend
 from albertplus_cli.database_url import DatabaseUrl
 from albertplus_cli.engine import Engine
+from albertplus_cli.project import NotAProjectError, locate_project
+from albertplus_cli.server import event_loop
 from albertplus_cli.server.access_log import AccessLog
 from albertplus_cli.server.app import build_api_app, build_site_app
-from albertplus_cli.server.backend import Backend
 from albertplus_cli.server.dev_server import DevServerError, _QuietServer, _uvicorn_config, check_port_free
 from albertplus_cli.sync.hub import SyncHub
 
@@ -43,10 +45,10 @@ class ServeOptions:
 
 def serve_production(options: ServeOptions) -> int:
     """Serve until SIGINT/SIGTERM; returns the exit status. Raises DevServerError for start-up problems."""
-    project_dir = options.project_dir.resolve()
-    if not (project_dir / "functions").is_dir():
-        raise DevServerError(f"{project_dir} is not an albertplus project: there is no functions/ folder. "
-                             "Pass --dir PROJECT.")
+    try:
+        locate_project(options.project_dir)
+    except NotAProjectError as e:
+        raise DevServerError(str(e)) from None
     check_port_free(options.host, options.port, "API")
     check_port_free(options.host, options.site_port, "site")
     if options.workers <= 1:
@@ -77,7 +79,7 @@ def run_worker(options: ServeOptions, *, reuse_port: bool) -> None:
     site_sock = _listen(options.host, options.site_port, reuse_port)
     engine = Engine(options.project_dir.resolve(), options.database, trust_dev_key=options.trust_dev_key)
     try:
-        asyncio.run(_serve_async(engine, options, api_sock, site_sock))
+        event_loop.run(_serve_async(engine, options, api_sock, site_sock))
     finally:
         engine.close()
         api_sock.close()
@@ -106,6 +108,7 @@ async def _serve_async(engine: Engine, options: ServeOptions, api_sock: socket.s
         if any(t.done() for t in tasks):
             raise DevServerError("The server failed to start (see the messages above)")
         await asyncio.sleep(0.02)
+    event_loop.freeze_startup_objects()
     _log_line(f"albertplus serve: worker {os.getpid()} serving {engine.project_dir.name} on "
               f"http://{options.host}:{options.port} (HTTP actions on port {options.site_port}), "
               f"database: {engine.db.store.description}"

@@ -95,6 +95,8 @@ def _create_database_if_missing(url: str) -> None:
 class PostgresStorage:
     """One PostgreSQL database: a pool for reads, one writer connection per process, LISTEN for commits."""
 
+    reads_block = True  # every read is a round trip to the server
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.description = _describe(url)

@@ -171,6 +171,9 @@ class WriteSession(ReadSession, Protocol):
 class Storage(Protocol):
     """One database: hands out this thread's read session, the writer's session, and commit notifications."""
 
+    #: Reads wait on the network (a server database): callers keep them off the event loop.
+    reads_block: bool
+
     #: Shown in messages ("SQLite file /x/data.sqlite3", "PostgreSQL database app on 10.0.0.1:5432").
     description: str
 

@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 class SqliteStorage:
     """One database file: WAL mode, a read connection per thread, one writer connection."""
 
+    reads_block = False  # reads are function calls into the file's pages
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.description = f"SQLite file {self.path}"
