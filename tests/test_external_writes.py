@@ -43,15 +43,11 @@ def test_external_writes_reach_a_subscriber_within_a_second(server: DevServer) -
     next_matching(updates, lambda v: [d["body"] for d in v] == ["via run"], 5, "the `albertplus run` write")
     assert time.monotonic() - finished < 1.0
 
-    # 2. `albertplus run` straight on the database file: hide the running server from it
-    server_file = server.project_dir / ".albertplus" / "server.json"
-    hidden = server_file.with_suffix(".hidden")
-    server_file.rename(hidden)
-    try:
-        done = _run_cli(server.project_dir, "messages:internalSend", json.dumps({"author": "ext", "body": "direct"}))
-        finished = time.monotonic()
-    finally:
-        hidden.rename(server_file)
+    # 2. `albertplus run` straight on the database file (`--database` runs there, not through the server)
+    database = server.project_dir / ".albertplus" / "data.sqlite3"
+    done = _run_cli(server.project_dir, "messages:internalSend", json.dumps({"author": "ext", "body": "direct"}),
+                    "--database", str(database))
+    finished = time.monotonic()
     assert done.returncode == 0, done.stderr
     next_matching(updates, lambda v: [d["body"] for d in v] == ["via run", "direct"], 5, "the direct CLI write")
     assert time.monotonic() - finished < 1.0

@@ -90,7 +90,7 @@ def test_logs_without_a_server_is_one_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1 and "needs a running server" in result.stderr
     named = subprocess.run([ALBERTPLUS, "logs", "--dir", str(project)], capture_output=True, text=True, timeout=60,
                            env={**CLEAN_ENV, "ALBERTPLUS_URL": "http://127.0.0.1:9"})
-    assert named.returncode == 1 and "no albertplus server answers at http://127.0.0.1:9" in named.stderr
+    assert named.returncode == 1 and "nothing answers at http://127.0.0.1:9" in named.stderr
 
 
 def test_data_lists_tables_and_documents_through_the_server_and_from_the_database(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
+import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -29,8 +31,14 @@ def _loop_factory() -> Any:
 def run(main: Coroutine[Any, Any, T]) -> T:
     """Run `main` to completion on a fresh uvloop event loop (the stock loop where uvloop is missing)."""
     factory = _loop_factory()
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(main)
+    try:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            return runner.run(main)
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            # A closed uvloop leaves its own SIGINT handler behind: Ctrl+C must raise KeyboardInterrupt again
+            # (dev's "press Ctrl+C again to stop now" waits on exactly that).
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def freeze_startup_objects() -> None:
