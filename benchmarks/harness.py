@@ -24,6 +24,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+from serve_process import ServeServer  # noqa: E402
 from server_process import DevServer, copy_project, free_port  # noqa: E402
 
 
@@ -37,10 +38,12 @@ def prepare_project(name: str, workdir: Path) -> Path:
 
 @contextmanager
 def albertplus_server(project: Path, serve_workers: int | None = None) -> Iterator[DevServer]:
-    """`albertplus dev --quiet`; with `serve_workers`, `albertplus serve --workers N` on the same flags."""
-    server = DevServer(project, quiet=True)
+    """`albertplus dev --quiet`; with `serve_workers`, `albertplus serve --workers N` on the project's SQLite file
+    (serve has no watcher, no codegen and no per-call lines to switch off)."""
+    server: DevServer = DevServer(project, quiet=True)
     if serve_workers is not None:
-        server.args[1:2] = ["serve", "--workers", str(serve_workers)]
+        database = str(project / ".albertplus" / "data.sqlite3")
+        server = ServeServer(project, database, "--workers", str(serve_workers))
     with server:
         yield server
 
