@@ -132,7 +132,7 @@ class SqliteSession:
         self.conn = conn
         # Writers of several processes queue on an flock (woken by the kernel in turn) rather than on SQLite's
         # busy handler, which sleeps and retries: under contention that back-off added up to a second.
-        self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644) if lock_path is not None else None
+        self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600) if lock_path is not None else None
 
     # -- transactions ------------------------------------------------------------------------------
 
