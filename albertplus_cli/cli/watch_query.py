@@ -9,6 +9,7 @@ since the data or the code may change back. Ctrl+C ends it quietly with exit 130
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +23,27 @@ from albertplus_cli.values.json_formats import encode
 
 def watch(root: Path, function: str, args: dict[str, Any], acting_as: dict[str, Any] | None,
           url: str | None = None) -> None:
+    from albertplus_cli.project import state_dir_for
+
     server = require_server(root, url, "run --watch")
+    # The project's own key (not ALBERTPLUS_ADMIN_KEY) is re-proved on every reconnection (see SyncConnection).
+    proof_state_dir = None if os.environ.get("ALBERTPLUS_ADMIN_KEY") else state_dir_for(root)
     try:
-        code = asyncio.run(_watch(server, function, args, acting_as))
+        code = asyncio.run(_watch(server, function, args, acting_as, proof_state_dir))
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     if code:
         raise typer.Exit(code)
 
 
-async def _watch(server: Server, function: str, args: dict[str, Any], acting_as: dict[str, Any] | None) -> int:
+async def _watch(server: Server, function: str, args: dict[str, Any], acting_as: dict[str, Any] | None,
+                 proof_state_dir: Path | None) -> int:
     from albertplus_cli.dashboard.sync_connection import QueryResult, SyncConnection
 
     results: asyncio.Queue[QueryResult | tuple[str, str | None]] = asyncio.Queue()
     connection = SyncConnection(server.url, server.admin_key, acting_as,
-                                on_status=lambda status, detail: results.put_nowait((status, detail)))
+                                on_status=lambda status, detail: results.put_nowait((status, detail)),
+                                proof_state_dir=proof_state_dir)
     connection.subscribe(function, args, results.put_nowait)
     connection.start()
     first = True
@@ -52,6 +59,9 @@ async def _watch(server: Server, function: str, args: dict[str, Any], acting_as:
                 if status == "disconnected" and not lost:
                     err_console.print(f"[yellow]Lost the server at {server.url}; reconnecting...[/yellow]",
                                       markup=True)
+                    lost = True
+                elif status == "unproven":
+                    err_console.print(f"[yellow]{detail}; retrying...[/yellow]", markup=True, highlight=False)
                     lost = True
                 elif status == "connected" and lost:
                     err_console.print("[yellow]Reconnected.[/yellow]", markup=True)

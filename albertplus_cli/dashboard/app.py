@@ -171,7 +171,7 @@ class DashboardApp(App[None]):
 
     def _on_sync_status(self, status: str, detail: str | None) -> None:
         self.sync_status = status
-        if status == "auth" and detail:
+        if status in ("auth", "unproven") and detail:
             self.notify(detail, severity="error")
 
     def _render_topbar(self) -> None:

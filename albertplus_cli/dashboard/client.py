@@ -124,7 +124,8 @@ class DashboardClient:
         conn = self._connections.get(key)
         if conn is None:
             conn = SyncConnection(self.url, self.admin_key, acting_as,
-                                  on_status=self.on_status if acting_as is None else None)
+                                  on_status=self.on_status if acting_as is None else None,
+                                  proof_state_dir=self.proof_state_dir)
             self._connections[key] = conn
             conn.start()
         return conn
@@ -146,6 +147,8 @@ class DashboardClient:
     # -- HTTP --------------------------------------------------------------------------------------
 
     async def _proven(self) -> bool:
+        """Asked before every request that carries the admin key: the server may have died since the last one
+        and another program taken its port (server.json is re-read: a restarted `dev` has a new secret)."""
         from albertplus_cli.server.instance_proof import server_proves_itself_async
         from albertplus_cli.server.server_info import read_server_info
 
@@ -156,10 +159,13 @@ class DashboardClient:
             return False
         return await server_proves_itself_async(self.http, self.url, info.instance_secret)
 
+    def _unproven(self) -> str:
+        return (f"the server at {self.url} did not prove it is this project's albertplus dev; not sending the "
+                "admin key (it is only sent to the project's server once it proves itself)")
+
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         if not await self._proven():
-            raise ServerUnavailable(f"No albertplus dev of this project answers at {self.url} (the admin key is only "
-                                    "sent to the project's server once it proves itself)")
+            raise ServerUnavailable(self._unproven())
         try:
             response = await self.http.get(path, params=params,
                                            headers={"Authorization": f"Convex {self.admin_key}"})
@@ -185,6 +191,8 @@ class DashboardClient:
             body = {"path": path, "args": encode(dict(args or {})), "format": "convex_encoded_json"}
         except InvalidValueError as e:
             return FunctionResult(False, error=f"Arguments are not Convex values: {e}")
+        if not await self._proven():
+            return FunctionResult(False, error=self._unproven())
         try:
             response = await self.http.post(
                 "/api/function", content=orjson.dumps(body),

@@ -4,6 +4,11 @@ The dashboard runs in Textual's event loop, so it speaks the protocol itself ove
 PyPI client (which blocks a thread per call). One connection holds any number of subscriptions; each gets its
 result whenever the server pushes a Transition that updates it. On a dropped socket it reconnects with backoff
 and re-subscribes everything (versions restart at 0 on every socket, spec/convex-protocol.md §2.5).
+
+When the admin key is the project's own (`proof_state_dir` set), every connection, first or re-, starts by
+having the listener prove it is the project's running `albertplus dev` (server/instance_proof.py, with the
+secret re-read from server.json: a restarted `dev` draws a new one). A program that took the port of a dead
+server fails the proof and never receives the key; the connection keeps retrying with backoff meanwhile.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
@@ -48,7 +55,8 @@ class Subscription:
     owner: SyncConnection | None = None
 
 
-StatusCallback = Callable[[str, str | None], None]  # ("connecting" | "connected" | "disconnected", detail)
+# ("connecting" | "connected" | "disconnected" | "auth" | "unproven", detail)
+StatusCallback = Callable[[str, str | None], None]
 
 
 def ws_url(url: str) -> str:
@@ -64,9 +72,12 @@ class SyncConnection:
     """Subscriptions over one socket, authenticated with the admin key (optionally acting as a user)."""
 
     def __init__(self, url: str, admin_key: str, acting_as: Mapping[str, Any] | None = None,
-                 on_status: StatusCallback | None = None) -> None:
+                 on_status: StatusCallback | None = None, proof_state_dir: Path | None = None) -> None:
         self.url = url
         self.admin_key = admin_key
+        # The project's `.albertplus/` when admin_key is the project's own key: it is then only sent to a
+        # listener that proves itself, on every (re)connection. None: a key the user gave, sent where they said.
+        self.proof_state_dir = proof_state_dir
         self.acting_as = dict(acting_as) if acting_as is not None else None
         self.on_status = on_status
         self.session_id = str(uuid.uuid4())
@@ -134,10 +145,32 @@ class SyncConnection:
         if self.on_status is not None:
             self.on_status(status, detail)
 
+    async def _listener_refusal(self) -> _ServerError | None:
+        """None when the admin key may be sent to the listener at the URL; else why not."""
+        if self.proof_state_dir is None:
+            return None
+        from albertplus_cli.server.instance_proof import server_proves_itself_async
+        from albertplus_cli.server.server_info import read_server_info
+
+        info = read_server_info(self.proof_state_dir)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0)) as client:
+            if info is not None and info.instance_secret is not None and \
+                    await server_proves_itself_async(client, self.url, info.instance_secret):
+                return None
+            try:  # no credentials: only whether anything listens, to tell a stopped server from an impostor
+                await client.get(self.url.rstrip("/") + "/instance_name")
+            except httpx.TransportError as e:
+                return _ServerError(f"nothing answers at {self.url} ({type(e).__name__})")
+        return _ServerError(f"the server at {self.url} did not prove it is this project's albertplus dev; not "
+                            "sending the admin key", status="unproven")
+
     async def _run(self) -> None:
         backoff = 0.1
         while True:
             try:
+                refusal = await self._listener_refusal()
+                if refusal is not None:
+                    raise refusal
                 async with connect(ws_url(self.url), additional_headers={"Convex-Client": CLIENT_ID},
                                    max_size=None, open_timeout=5, ping_interval=20) as ws:
                     self._ws = ws
@@ -158,7 +191,7 @@ class SyncConnection:
                 self._last_close = type(e).__name__
                 self._set_status("disconnected", str(e) or type(e).__name__)
             except _ServerError as e:
-                self._set_status("auth" if e.auth else "disconnected", str(e))
+                self._set_status(e.status, str(e))
             finally:
                 self._ws = None
             if self.status == "connected":
@@ -216,7 +249,7 @@ class SyncConnection:
                 for mod in message.get("modifications", []):
                     self._apply(mod)
             elif kind == "AuthError":
-                raise _ServerError(f"The server refused the admin key: {message.get('error')}", auth=True)
+                raise _ServerError(f"The server refused the admin key: {message.get('error')}", status="auth")
             elif kind == "FatalError":
                 raise _ServerError(f"The server closed the connection: {message.get('error')}")
 
@@ -248,6 +281,6 @@ class SyncConnection:
 
 
 class _ServerError(Exception):
-    def __init__(self, message: str, auth: bool = False) -> None:
+    def __init__(self, message: str, status: str = "disconnected") -> None:
         super().__init__(message)
-        self.auth = auth
+        self.status = status
