@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter
+from albertplus_cli.database_url import DatabaseUrl, parse_database_url
 from albertplus_cli.engine import Engine
 from albertplus_cli.functions.loader import load_schema
 from albertplus_cli.schema import SchemaDefinition
@@ -91,6 +92,13 @@ def database_location(path: Path) -> Path | str:
     return path if LOCATION_OVERRIDE is None else LOCATION_OVERRIDE(path)
 
 
+def engine_location(path: Path) -> Path | DatabaseUrl:
+    """`database_location` as `Engine` takes it: the SQLite path, or the parsed PostgreSQL URL (Engine reads a bare
+    str as a file path, so a URL string would silently open a SQLite file named after it)."""
+    location = database_location(path)
+    return parse_database_url(location) if isinstance(location, str) else location
+
+
 @contextmanager
 def open_database(path: Path, schema: SchemaDefinition | None) -> Iterator[Database]:
     db = Database(database_location(path), schema)
@@ -103,7 +111,7 @@ def open_database(path: Path, schema: SchemaDefinition | None) -> Iterator[Datab
 @contextmanager
 def open_engine(root: Path, schema: str | None, functions: dict[str, str]) -> Iterator[Engine]:
     project = write_project(root, schema, functions)
-    engine = Engine(project, database_location(project / ".albertplus" / "data.sqlite3"))
+    engine = Engine(project, engine_location(project / ".albertplus" / "data.sqlite3"))
     try:
         yield engine
     finally:

@@ -193,6 +193,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory, storage_backend: str) -> It
         yield eng
 
 
+def test_the_engine_stores_on_the_backend_under_test(engine: Engine, storage_backend: str) -> None:
+    """open_engine on PostgreSQL opens the PostgreSQL database, not a SQLite file named after its URL."""
+    assert type(engine.db.store).__name__ == {"sqlite": "SqliteStorage", "postgres": "PostgresStorage"}[storage_backend]
+
+
 def query(engine: Engine, path: str, args: Any = None, identity: Identity = ANONYMOUS, **kw: Any) -> Outcome:
     return engine.executor.run_query(path, {} if args is None else args, identity, **kw)
 

@@ -1,4 +1,7 @@
-"""`albertplus export` / `albertplus import`: Convex's snapshot ZIP, JSONL, JSON arrays and CSV, on real files."""
+"""`albertplus export` / `albertplus import`: Convex's snapshot ZIP, JSONL, JSON arrays and CSV, on real files.
+
+The tests that store documents run on both backends (`storage_backend`): every database a test names by a SQLite
+path stands, on PostgreSQL, for its own fresh database (`database_location`), passed to the CLI as `--database`."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any
 
 import orjson
 import pytest
+from project_factory import database_location, engine_location
 from server_process import ALBERTPLUS
 
 from albertplus_cli.database.documents import to_document
@@ -49,8 +53,21 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
                           env={**os.environ, "COLUMNS": "200"})
 
 
+def default_db(project: Path) -> Path:
+    return project / ".albertplus" / "data.sqlite3"
+
+
+def database(project: Path, db: Path | None = None) -> list[str]:
+    """`--database` for the CLI: the project's default database, or `db`, on the backend under test."""
+    return ["--database", str(database_location(db or default_db(project)))]
+
+
+def open_engine(project: Path, db: Path | None = None) -> Engine:
+    return Engine(project, engine_location(db or default_db(project)))
+
+
 def dump(project: Path, db: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
-    engine = Engine(project, db)
+    engine = open_engine(project, db)
     try:
         return dump_engine(engine)
     finally:
@@ -98,16 +115,17 @@ def types_project(tmp_path: Path) -> Path:
 # -- export -> import round trips ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_export_then_import_into_an_empty_database_gives_identical_documents(
     albertplus_project: Path, tmp_path: Path
 ) -> None:
-    engine = Engine(albertplus_project)
+    engine = open_engine(albertplus_project)
     try:
         seed_database(engine, show_progress=False)
     finally:
         engine.close()
     snapshot = tmp_path / "snap.zip"
-    result = run("export", str(snapshot), "--dir", str(albertplus_project))
+    result = run("export", str(snapshot), "--dir", str(albertplus_project), *database(albertplus_project))
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(snapshot) as zf:
         names = set(zf.namelist())
@@ -120,15 +138,16 @@ def test_export_then_import_into_an_empty_database_gives_identical_documents(
         assert zf.read("README.md").startswith(b"# Welcome to your Convex snapshot export!")
 
     fresh = tmp_path / "fresh.sqlite3"
-    result = run("import", str(snapshot), "--dir", str(albertplus_project), "--db", str(fresh))
+    result = run("import", str(snapshot), "--dir", str(albertplus_project), *database(albertplus_project, fresh))
     assert result.returncode == 0, result.stderr
     original, restored = dump(albertplus_project), dump(albertplus_project, fresh)
     assert sum(len(d) for d in restored.values()) == 2569
     assert typed(restored) == typed(original)  # ids, creation times and values, float64 stays float64
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_round_trip_keeps_int64_float64_bytes_and_special_floats(types_project: Path, tmp_path: Path) -> None:
-    engine = Engine(types_project)
+    engine = open_engine(types_project)
     try:
         def fill(tx: Any) -> None:
             person = tx.insert("people", {"name": "Ada", "age": 36, "active": True})
@@ -143,7 +162,7 @@ def test_round_trip_keeps_int64_float64_bytes_and_special_floats(types_project: 
         assert report.counts == {"people": 1, "things": 2}
     finally:
         engine.close()
-    other = Engine(types_project, tmp_path / "other.sqlite3")
+    other = open_engine(types_project, tmp_path / "other.sqlite3")
     try:
         plan = read_import(tmp_path / "types.zip", other.db.catalog)
         perform_import(other.db, plan)
@@ -155,6 +174,7 @@ def test_round_trip_keeps_int64_float64_bytes_and_special_floats(types_project: 
 # -- a hand-made snapshot in Convex's documented layout ---------------------------------------------------
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_hand_made_convex_zip_imports_with_ids_and_creation_times(albertplus_project: Path, tmp_path: Path) -> None:
     # ids from "another deployment" where programs was table 10042 and requirements 10043
     program_id = encode_id(10042, bytes(range(16)))
@@ -174,7 +194,7 @@ def test_hand_made_convex_zip_imports_with_ids_and_creation_times(albertplus_pro
             zf.writestr(f"{table}/documents.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
             zf.writestr(f"{table}/generated_schema.jsonl", json.dumps("uniform") + "\n")
 
-    result = run("import", str(snapshot), "--dir", str(albertplus_project))
+    result = run("import", str(snapshot), "--dir", str(albertplus_project), *database(albertplus_project))
     assert result.returncode == 0, result.stderr
     assert "re-encoded" in result.stdout
     docs = dump(albertplus_project)
@@ -190,12 +210,13 @@ def test_hand_made_convex_zip_imports_with_ids_and_creation_times(albertplus_pro
     assert config["key"] == "current_term" and config["_creationTime"] > 1700000000001.25
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_legacy_convex_export_reads_int64_from_strings(types_project: Path, tmp_path: Path) -> None:
     snapshot = tmp_path / "legacy.zip"
     with zipfile.ZipFile(snapshot, "w") as zf:
         zf.writestr("things/documents.jsonl", '{"name": "x", "count": "5", "score": 5.0}\n')
         zf.writestr("things/generated_schema.jsonl", json.dumps('{name: string, count: int64, score: float64}') + "\n")
-    engine = Engine(types_project)
+    engine = open_engine(types_project)
     try:
         plan = read_import(snapshot, engine.db.catalog)
         assert any("legacy" in w for w in plan.warnings)
@@ -209,6 +230,7 @@ def test_legacy_convex_export_reads_int64_from_strings(types_project: Path, tmp_
 # -- validation: one bad row in 10,000 --------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_one_bad_row_in_ten_thousand_writes_nothing_and_names_the_row(
     albertplus_project: Path, tmp_path: Path
 ) -> None:
@@ -217,7 +239,8 @@ def test_one_bad_row_in_ten_thousand_writes_nothing_and_names_the_row(
     rows[6542] = {**rows[6542], "status": "full"}
     path = tmp_path / "offerings.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    result = run("import", str(path), "--table", "courseOfferings", "--dir", str(albertplus_project))
+    result = run("import", str(path), "--table", "courseOfferings", "--dir", str(albertplus_project),
+                 *database(albertplus_project))
     assert result.returncode == 1
     assert "offerings.jsonl:6543: field `status`" in result.stderr
     assert "Nothing was imported" in result.stderr
@@ -225,7 +248,8 @@ def test_one_bad_row_in_ten_thousand_writes_nothing_and_names_the_row(
 
     rows[6542]["status"] = "closed"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    result = run("import", str(path), "--table", "courseOfferings", "--dir", str(albertplus_project))
+    result = run("import", str(path), "--table", "courseOfferings", "--dir", str(albertplus_project),
+                 *database(albertplus_project))
     assert result.returncode == 0, result.stderr
     assert len(dump(albertplus_project)["courseOfferings"]) == 10_000
 
@@ -233,6 +257,7 @@ def test_one_bad_row_in_ten_thousand_writes_nothing_and_names_the_row(
 # -- CSV, JSON arrays, modes ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_csv_import_of_a_five_column_table(albertplus_project: Path, tmp_path: Path) -> None:
     path = tmp_path / "history.csv"
     path.write_text(
@@ -241,7 +266,8 @@ def test_csv_import_of_a_five_column_table(albertplus_project: Path, tmp_path: P
         "user_a,HIST-UA 1984,1984,2026,spring\n"
         "user_b,MATH-UA 120,Discrete Mathematics,2.026e3,j-term\n"
     )
-    result = run("import", str(path), "--table", "userCourses", "--dir", str(albertplus_project))
+    result = run("import", str(path), "--table", "userCourses", "--dir", str(albertplus_project),
+                 *database(albertplus_project))
     assert result.returncode == 0, result.stderr
     docs = sorted(dump(albertplus_project)["userCourses"].values(), key=lambda d: d["_creationTime"])
     got = [{k: d[k] for k in ("userId", "courseCode", "title", "year", "term")} for d in docs]
@@ -265,8 +291,9 @@ def test_csv_cells_follow_convex_numbers_and_the_schema() -> None:
     assert decode_csv_cell(" 1", None) == " 1" and decode_csv_cell("1_000", None) == "1_000"
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_int64_by_validator_and_json_array_errors_name_the_line(types_project: Path, tmp_path: Path) -> None:
-    engine = Engine(types_project)
+    engine = open_engine(types_project)
     try:
         good = tmp_path / "things.jsonl"
         good.write_text('{"name": "x", "count": 7, "score": 7, "extra": 7}\n'
@@ -292,8 +319,9 @@ def test_int64_by_validator_and_json_array_errors_name_the_line(types_project: P
         engine.close()
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_replace_is_atomic_append_adds_and_nonempty_tables_are_refused(types_project: Path, tmp_path: Path) -> None:
-    engine = Engine(types_project)
+    engine = open_engine(types_project)
     try:
         engine.db.write(lambda tx: [tx.insert("people", {"name": n, "age": 1}) for n in ("old1", "old2")])
         new = tmp_path / "people.jsonl"
@@ -315,29 +343,32 @@ def test_replace_is_atomic_append_adds_and_nonempty_tables_are_refused(types_pro
         engine.close()
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_cli_replace_needs_yes_without_a_terminal_and_keeps_data_on_bad_input(
     types_project: Path, tmp_path: Path
 ) -> None:
+    db = database(types_project)
     first = tmp_path / "people.jsonl"
     first.write_text('{"name": "a", "age": 1}\n')
-    assert run("import", str(first), "--table", "people", "--dir", str(types_project)).returncode == 0
-    again = run("import", str(first), "--table", "people", "--dir", str(types_project))
+    assert run("import", str(first), "--table", "people", "--dir", str(types_project), *db).returncode == 0
+    again = run("import", str(first), "--table", "people", "--dir", str(types_project), *db)
     assert again.returncode == 1 and "--replace" in again.stderr
-    no_yes = run("import", str(first), "--table", "people", "--replace", "--dir", str(types_project), stdin="")
+    no_yes = run("import", str(first), "--table", "people", "--replace", "--dir", str(types_project), *db, stdin="")
     assert no_yes.returncode == 2 and "--yes" in no_yes.stderr
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"name": "z", "age": 1}\n{"name": 5, "age": 1}\n')
-    bad = run("import", str(broken), "--table", "people", "--replace", "--yes", "--dir", str(types_project))
+    bad = run("import", str(broken), "--table", "people", "--replace", "--yes", "--dir", str(types_project), *db)
     assert bad.returncode == 1 and "broken.jsonl:2: field `name`" in bad.stderr
     assert [d["name"] for d in dump(types_project)["people"].values()] == ["a"]
-    assert run("import", str(first), "--dir", str(types_project)).returncode == 2  # no --table for JSONL
-    both = run("import", str(first), "--table", "people", "--replace", "--append", "--dir", str(types_project))
+    assert run("import", str(first), "--dir", str(types_project), *db).returncode == 2  # no --table for JSONL
+    both = run("import", str(first), "--table", "people", "--replace", "--append", "--dir", str(types_project), *db)
     assert both.returncode == 2
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_export_is_one_consistent_snapshot(types_project: Path, tmp_path: Path) -> None:
     """Writes committed while the export runs are not in the ZIP (the export reads one pinned snapshot)."""
-    engine = Engine(types_project)
+    engine = open_engine(types_project)
     try:
         engine.db.write(lambda tx: [tx.insert("people", {"name": f"p{i}", "age": i}) for i in range(50)])
         from albertplus_cli.transfer import export as export_module
@@ -362,8 +393,9 @@ def test_export_is_one_consistent_snapshot(types_project: Path, tmp_path: Path) 
         engine.close()
 
 
+@pytest.mark.usefixtures("storage_backend")
 def test_bytes_in_jsonl_use_convex_encoding(types_project: Path, tmp_path: Path) -> None:
-    engine = Engine(types_project)
+    engine = open_engine(types_project)
     try:
         blob = base64.b64encode(b"hi").decode()
         path = tmp_path / "things.jsonl"

@@ -1,4 +1,5 @@
-"""`albertplus_cli.seed.loader`: seeding the bundled AlbertPlus data into a real SQLite database, in process."""
+"""`albertplus_cli.seed.loader`: seeding the bundled AlbertPlus data into a real database, in process, on SQLite and
+on PostgreSQL (`storage_backend`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from project_factory import engine_location
 
 from albertplus_cli.database.documents import to_document
 from albertplus_cli.engine import Engine
@@ -14,6 +16,8 @@ from albertplus_cli.seed import loader
 from albertplus_cli.seed.loader import SeedError, database_is_empty, seed_database, seed_if_empty
 from albertplus_cli.server.terminal import Terminal
 from albertplus_cli.values.ids import decode_id
+
+pytestmark = pytest.mark.usefixtures("storage_backend")  # every test on SQLite and on PostgreSQL
 
 SEED_COUNTS = {
     "appConfigs": 6, "schools": 33, "programs": 17, "courses": 491, "prerequisites": 309, "requirements": 77,
@@ -40,7 +44,7 @@ def counts(engine: Engine) -> dict[str, int]:
 
 @pytest.fixture
 def engine(albertplus_project: Path) -> Any:
-    eng = Engine(albertplus_project)
+    eng = Engine(albertplus_project, engine_location(albertplus_project / ".albertplus" / "data.sqlite3"))
     yield eng
     eng.close()
 
@@ -197,7 +201,7 @@ def test_seed_if_empty_without_seed_folder_does_nothing(albertplus_project: Path
     import shutil
 
     shutil.rmtree(albertplus_project / "seed")
-    eng = Engine(albertplus_project)
+    eng = Engine(albertplus_project, engine_location(albertplus_project / ".albertplus" / "data.sqlite3"))
     try:
         seed_if_empty(eng, Terminal(quiet=True))
         assert database_is_empty(eng.db)
