@@ -437,8 +437,9 @@ def test_bad_input_on_a_fresh_project_creates_no_database(project: Path, tmp_pat
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
     result = run_cli(project, str(empty), "--user", USER, "--json")
-    assert result.returncode == 1 and result.stdout == ""
-    assert "is empty" in result.stderr
+    assert result.returncode == 1
+    answer = json.loads(result.stdout)  # with --json, the error too is one JSON object
+    assert answer["exitCode"] == 1 and "is empty" in answer["error"], answer
     assert not db_path(project).exists()
 
 
@@ -531,3 +532,4 @@ def test_a_running_dev_server_pushes_the_imported_rows_to_subscribers(project: P
             watcher.kill()
             watcher.wait(timeout=10)
     assert len(user_courses(project)) == 27
+

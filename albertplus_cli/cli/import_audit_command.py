@@ -32,12 +32,11 @@ from typing import Any, Final
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from albertplus_cli.audit import AuditError, CourseRow, DegreeReport, map_grade, parse_report
-from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, project_root
+from albertplus_cli.cli.common import DATABASE_OPTION, PROJECT_OPTION, database_url, fail, project_root
 from albertplus_cli.cli.import_audit_run import Action, ImportResult, import_into_project, to_user_courses
 from albertplus_cli.cli.main import app
 
@@ -78,12 +77,6 @@ def _stdout() -> Console:
 
 def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    """One line on stderr (never wrapped, never read as markup), exit 1."""
-    _stderr().print(f"[bold red]error:[/bold red] {escape(message)}", soft_wrap=True)
-    return typer.Exit(1)
 
 
 def _read_source(file: str) -> tuple[Path | bytes, str]:
@@ -256,15 +249,15 @@ def import_audit_command(
     try:
         report = parse_report(source, name=label)
     except AuditError as err:
-        raise _fail(str(err)) from None
+        raise fail(str(err), as_json=as_json) from None
     courses = to_user_courses(report)
     try:
         result = import_into_project(root, user, courses, report.starting_term, dry_run=dry_run,
                                      db_path=database)
     except (ProjectLoadError, SchemaValidationError) as err:
-        raise _fail(f"the project failed to load: {_first_line(err)}") from None
+        raise fail(f"the project failed to load: {_first_line(err)}", as_json=as_json) from None
     except Exception as err:  # noqa: BLE001 - the transaction rolled back; say why on one line
-        raise _fail(f"the import failed and nothing was written: {_first_line(err)}") from None
+        raise fail(f"the import failed and nothing was written: {_first_line(err)}", as_json=as_json) from None
 
     for line in result.log_lines:  # the functions' own log lines, as `albertplus run` shows them
         _stderr().print(Text(line), soft_wrap=True)

@@ -82,7 +82,7 @@ def _stream(server: Server, history: int, success: bool, as_json: bool) -> None:
                     break
                 cursor = after
         except httpx.HTTPError as e:
-            raise fail(f"could not read the logs of {server.url}: {e}") from None
+            raise fail(f"could not read the logs of {server.url}: {e}", as_json=as_json) from None
         if not as_json:
             err_console.print(f"[yellow]Watching logs of {server.url}...[/yellow]", markup=True)
         for entry in recent:
