@@ -127,6 +127,7 @@ def stale_project(tmp_path: Path) -> Iterator[tuple[Path, Impostor]]:
     """A project whose `albertplus dev` crashed (SIGKILL: server.json stays) and whose port an impostor took."""
     project = copy_project(MESSAGES, tmp_path / "project")
     server = DevServer(project).start(timeout=120)
+    server.wait_for_output("Press Ctrl+C to stop", timeout=60)  # server.json is written before the banner
     server.kill()
     assert (project / ".albertplus" / "server.json").exists()
     impostor = start_impostor(server.port)
