@@ -259,3 +259,22 @@ def test_an_action_changing_a_query_result_does_not_change_the_cached_one(engine
     assert server.executor.run_action("messages:tamper", {"author": "kim"}, ANONYMOUS).value == 2
     again = server.executor.run_query("messages:list", {"author": "kim"}, ANONYMOUS).value
     assert [d["body"] for d in again] == ["original"] == [d["body"] for d in first]
+
+
+def test_a_result_over_the_entry_limit_is_answered_but_not_kept(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "big", MESSAGES_SCHEMA, {"messages.py": FUNCTIONS})
+    engine = Engine(root)
+    try:
+        cache = engine.executor.query_cache
+        cache.max_entry_bytes = 5_000
+        assert engine.executor.run_mutation("messages:send", {"author": "big", "body": "x" * 20_000}, ADMIN).ok
+        assert engine.executor.run_mutation("messages:send", {"author": "small", "body": "x"}, ADMIN).ok
+        for _ in range(2):
+            big = engine.executor.run_query("messages:list", {"author": "big"}, ANONYMOUS)
+            assert big.ok and big.value[0]["body"] == "x" * 20_000
+            assert engine.executor.run_query("messages:list", {"author": "small"}, ANONYMOUS).ok
+        summary = cache.summary()
+        assert summary["entries"] == 1 and summary["bytes"] < 5_000  # only the small result was kept
+        assert summary["hits"] == 1  # the small one's second run
+    finally:
+        engine.close()

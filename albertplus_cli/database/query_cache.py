@@ -25,6 +25,8 @@ from albertplus_cli.database.read_set import FrozenReadSet
 
 ENTRY_OVERHEAD = 400  # bytes: the entry object, its key and the bookkeeping around it
 
+MAX_ENTRY_BYTES = 1 << 20  # see QueryCache.max_entry_bytes
+
 
 @dataclass
 class CachedResult:
@@ -82,6 +84,9 @@ class QueryCache:
         self.stats = CacheStats()
         self.bytes = 0
         self.validated_ts = 0
+        # One huge result (a 2 MiB echo) would evict hundreds of ordinary ones, and the wire encodings a hit
+        # keeps beside the value double it: results over this size are answered but not kept.
+        self.max_entry_bytes = MAX_ENTRY_BYTES
         self._entries: OrderedDict[Hashable, CachedResult] = OrderedDict()
         self._index = _Index()
         self._lock = threading.Lock()
@@ -112,7 +117,7 @@ class QueryCache:
 
     def store(self, key: Hashable, entry: CachedResult) -> None:
         """Keep a result computed at `entry.ts`, unless commits it never saw were already checked."""
-        if entry.size > self.max_bytes:
+        if entry.size > min(self.max_bytes, self.max_entry_bytes):
             return
         with self._lock:
             if entry.ts < self.validated_ts:
