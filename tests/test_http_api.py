@@ -108,6 +108,28 @@ def test_an_oversized_body_is_413_not_a_crash(server: DevServer) -> None:
     assert value_of(server, "query", "messages:echo", {"value": "still serving"}) == "still serving"
 
 
+def test_function_calls_answer_with_the_same_headers_as_every_other_route(server: DevServer) -> None:
+    """The function-call endpoints are answered outside Starlette (for speed); a browser must not see a difference:
+    the same CORS and Vary headers as a Starlette route, JSON content type, and 405 for another method."""
+    origin = {"origin": "http://localhost:3000"}
+    posted = _post(server, "/api/query", ECHO % '{"value": 7}', origin)
+    fetched = httpx.get(server.url + "/api/query", params={"path": "messages:echo", "args": '{"value": 7}'},
+                        headers=origin, timeout=30)
+    assert posted.status_code == fetched.status_code == 200 and posted.json() == fetched.json(), posted.text
+    for name in ("access-control-allow-origin", "access-control-expose-headers", "vary", "content-type"):
+        assert posted.headers.get(name) == fetched.headers.get(name), (name, posted.headers, fetched.headers)
+    assert posted.headers["access-control-allow-origin"] == "*" and "Origin" in posted.headers["vary"]
+    assert int(posted.headers["content-length"]) == len(posted.content)
+    refused = _post(server, "/api/mutation", "{}", origin)  # a request error carries CORS too, so a page can read it
+    assert refused.headers.get("access-control-allow-origin") == "*"
+    _request_error(refused, 400, "BadJsonBody")
+    without_origin = _post(server, "/api/query", ECHO % '{"value": 7}')
+    assert "access-control-allow-origin" not in without_origin.headers
+    for path in ("/api/query", "/api/mutation", "/api/action", "/api/function"):
+        _request_error(httpx.put(server.url + path, content=b"{}", headers=JSON, timeout=30), 405,
+                       "MethodNotAllowed")
+
+
 def test_no_500_for_odd_but_well_formed_requests(server: DevServer) -> None:
     odd = [
         ("/api/query", '{"path": "::::", "args": {}}'),

@@ -23,8 +23,25 @@ def _check_component(part: str, path: str) -> None:
         raise InvalidPathError(f"Invalid function path {path!r}")
 
 
+# Paths already checked, so a deployment's hot calls skip the regular expressions (bounded: a client sending
+# endless new valid paths only stops the memo growing).
+_CANONICAL: dict[str, str] = {}
+_CANONICAL_MAX = 4096
+
+
 def canonical_path(path: object) -> str:
     """Normalize to `dir/mod:fn`; raises InvalidPathError for anything Convex would refuse."""
+    if isinstance(path, str):
+        known = _CANONICAL.get(path)
+        if known is not None:
+            return known
+    canonical = _canonical_path(path)  # raises unless `path` is a valid str
+    if isinstance(path, str) and len(_CANONICAL) < _CANONICAL_MAX:
+        _CANONICAL[path] = canonical
+    return canonical
+
+
+def _canonical_path(path: object) -> str:
     if not isinstance(path, str) or not path or len(path) > 1024:
         raise InvalidPathError(f"Invalid function path {str(path)[:80]!r}")
     module, sep, name = path.partition(":")

@@ -18,6 +18,7 @@ from albertplus_cli.auth import AuthenticationError
 from albertplus_cli.backend import VERSION, Backend
 from albertplus_cli.server.environment_routes import environment_routes
 from albertplus_cli.server.execution_log import execution_log_routes
+from albertplus_cli.server.function_calls import FunctionCalls
 from albertplus_cli.server.http_api import routes as api_routes
 from albertplus_cli.server.http_errors import unauthorized
 from albertplus_cli.server.json_response import json_response
@@ -69,7 +70,8 @@ async def _no_route(request: Request, exc: Exception) -> Response:
 
 
 def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict[str, Any]] | None = None,
-                  extra_routes: list[Route] | None = None) -> Starlette:
+                  extra_routes: list[Route] | None = None) -> FunctionCalls:
+    """The API app: the function-call endpoints answered directly (`FunctionCalls`), the rest by Starlette."""
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         hub.start()
@@ -87,7 +89,7 @@ def build_api_app(backend: Backend, hub: SyncHub, extra_stats: Callable[[], dict
         lifespan=lifespan,
     )
     app.router.redirect_slashes = False
-    return app
+    return FunctionCalls(backend, app)
 
 
 def build_site_app(backend: Backend, log: Callable[[str], None] = print) -> Starlette:

@@ -14,6 +14,7 @@ from albertplus_cli.auth import AuthenticationError
 from albertplus_cli.backend import VERSION, Backend
 from albertplus_cli.database import Commit, Database
 from albertplus_cli.functions.outcome import Outcome
+from albertplus_cli.server.function_calls import FUNCTION_ENDPOINTS, route_endpoint
 from albertplus_cli.server.http_errors import HttpError, bad_request, unauthorized
 from albertplus_cli.server.http_protocol import (
     check_client_version,
@@ -32,7 +33,7 @@ from albertplus_cli.values.json_formats import Format
 def _handler(backend: Backend, fn: Any) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            check_client_version(request)
+            check_client_version(request.headers.get("convex-client"))
             return await fn(backend, request)
         except HttpError as e:
             return e.response()
@@ -55,23 +56,6 @@ async def _body_object(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise bad_request("BadJsonBody", "The request body must be a JSON object")
     return data
-
-
-def _udf(kind: str | None, *, admin_only: bool = False) -> Any:
-    async def handle(backend: Backend, request: Request) -> Response:
-        data = await _body_object(request)
-        fmt = request_format(data)
-        path = request_path(data)
-        args = request_args(data.get("args"), fmt)
-        identity = await _identity(backend, request)
-        if admin_only and not identity.is_admin:
-            raise HttpError(401, "Unauthenticated",
-                            "/api/function requires an admin key: send `Authorization: Convex <admin key>` "
-                            "(see `albertplus admin-key`)")
-        outcome = await backend.run(kind, path, args, identity, public_only=not identity.is_admin)
-        return json_response(udf_response(outcome, fmt))
-
-    return handle
 
 
 async def _get_query(backend: Backend, request: Request) -> Response:
@@ -203,11 +187,8 @@ def routes(backend: Backend) -> list[Route]:
         return endpoint
 
     return [
-        Route("/api/query", _handler(backend, _udf("query")), methods=["POST"]),
+        *(Route(path, route_endpoint(backend, path), methods=["POST"]) for path in FUNCTION_ENDPOINTS),
         Route("/api/query", _handler(backend, _get_query), methods=["GET"]),
-        Route("/api/mutation", _handler(backend, _udf("mutation")), methods=["POST"]),
-        Route("/api/action", _handler(backend, _udf("action")), methods=["POST"]),
-        Route("/api/function", _handler(backend, _udf(None, admin_only=True)), methods=["POST"]),
         Route("/api/run/{function_path:path}", _handler(backend, _run_route), methods=["POST"]),
         Route("/api/query_ts", _handler(backend, _query_ts), methods=["POST"]),
         Route("/api/query_at_ts", _handler(backend, _query_at_ts), methods=["POST"]),

@@ -20,7 +20,7 @@ from albertplus_cli.values.json_formats import Format, InvalidValueError, decode
 MAX_BODY_SIZE = (16 << 20) + 2000
 
 
-def check_client_version(request: Request) -> None:
+def check_client_version(value: str | None) -> None:
     """Refuse a `Convex-Client` header that is not `<client>-<version>`, as Convex's `ClientVersion::from_str`.
 
     Convex splits on `-` and takes the longest semver suffix, so client names may contain dashes
@@ -28,7 +28,6 @@ def check_client_version(request: Request) -> None:
     still accepted; only a value without any `-` is a bad request. (A stricter `name-semver` pattern refused
     `albertplus run`'s own requests to the running server.)
     """
-    value = request.headers.get("convex-client")
     if value is None:
         return
     if "-" not in value:
@@ -36,22 +35,30 @@ def check_client_version(request: Request) -> None:
                                                   "(expected <client>-<semver>, e.g. npm-1.48.0)")
 
 
+def body_too_large() -> HttpError:
+    return HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
+
+
 async def read_body(request: Request) -> bytes:
     """The request body, streamed and refused (413) as soon as it passes MAX_BODY_SIZE: never buffered whole."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_SIZE:
-        raise HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
+        raise body_too_large()
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_SIZE:
-            raise HttpError(413, "PayloadTooLarge", f"Request body is larger than the maximum of {MAX_BODY_SIZE} bytes")
+            raise body_too_large()
     return bytes(body)
 
 
 async def read_json_body(request: Request, *, allow_empty: bool = False) -> Any:
-    content_type = request.headers.get("content-type", "")
-    body = await read_body(request)
+    return parse_json_body(request.headers.get("content-type", ""), await read_body(request),
+                           allow_empty=allow_empty)
+
+
+def parse_json_body(content_type: str, body: bytes, *, allow_empty: bool = False) -> Any:
+    """A request body as JSON: `Content-Type: application/json` required (an empty body may be allowed)."""
     if allow_empty and not body.strip():
         return None
     if not content_type.split(";")[0].strip().lower() == "application/json":
