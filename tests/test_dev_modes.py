@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from cli_stream import StreamingCommand
 from project_factory import write_project
 from server_process import ALBERTPLUS, DevServer
@@ -95,3 +96,26 @@ def test_dev_run_seeds_before_serving_and_tail_logs_can_be_turned_off(tmp_path: 
         assert answer["value"] == []
         time.sleep(1.0)
         assert "notes:list" not in server.output() and "listing" not in server.output()
+
+
+@pytest.mark.parametrize("mode", ["--once", "--until-success"])
+def test_dev_once_and_until_success_refuse_a_project_a_dev_serves_and_touch_nothing(tmp_path: Path,
+                                                                                     mode: str) -> None:
+    project = _project(tmp_path / "app")
+    other_db = tmp_path / "other.sqlite3"
+    with DevServer(project) as first:
+        assert first.process is not None
+        for db in ([], ["--db", str(other_db)]):  # the running server's database, and another one
+            second = _cli("dev", mode, "--run", "notes:setup", "--dir", str(project), *db)
+            out = second.stdout + second.stderr
+            assert second.returncode == 1, out
+            assert (f"error: albertplus dev is already running for this project at {first.url}, "
+                    f"pid {first.process.pid}") in second.stderr
+            assert "Traceback" not in out and "Pushed" not in out and "setting up" not in out
+        assert not other_db.exists()  # never opened
+        answer = httpx.post(f"{first.url}/api/query", json={"path": "notes:list", "args": {}}, timeout=30).json()
+        assert answer["value"] == []  # --run wrote nothing into the served database
+    # with the server gone the same command works (the lock is released, not stale)
+    done = _cli("dev", mode, "--run", "notes:setup", "--dir", str(project))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Ran notes:setup" in done.stdout

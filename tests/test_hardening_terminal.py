@@ -4,7 +4,8 @@ developer's terminal, and errors point at the user's own code only.
 - Escape sequences in arguments (`ESC ]0;` retitles the window, `ESC ]52;` writes the clipboard, `ESC [2K` and
   `\\r` erase a line) reach the dev terminal through function log lines, error messages, a failing HTTP
   action and an invalid function path, and the dashboard's Logs tab through the log stream. They must show
-  as `\\x1b`-style escapes.
+  as `\\x1b`-style escapes. So must the control characters and bidi overrides of a stored document's strings in
+  the dashboard's Data grid, its document view and its editor.
 - A project that holds albertplus itself (a `.venv` inside the project folder, or this repository) used to get
   `albertplus_cli/values/validators.py:284` as the location of a bad validator, and internal frames in the
   error stacks sent to clients.
@@ -12,6 +13,8 @@ developer's terminal, and errors point at the user's own code only.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 import time
@@ -23,14 +26,20 @@ from dashboard_helpers import wait_for
 from hardening_support import hardening_project
 from protocol_support import wait_until
 from server_process import REPO, DevServer
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TextArea
 
 from albertplus_cli.dashboard import DashboardApp
+from albertplus_cli.dashboard.data_view import DataView
 from albertplus_cli.dashboard.logs_view import LogsView
+from albertplus_cli.dashboard.screens import DocumentScreen, EditDocumentScreen
 from albertplus_cli.terminal_text import safe_line, safe_text
 
 ATTACK = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2K\rforged line\x9b31mred\x7f"
 RAW_CONTROLS = ("\x1b", "\x07", "\r", "\x9b", "\x7f")
+# A stored string with every kind: C0 (ESC sequences, BEL, CR, NUL), DEL, C1 (CSI, NEL) and the bidi override,
+# embedding and isolates that make "gnp.exe" read as "exe.png".
+STORED_ATTACK = "\x1b]0;pwned\x07\x1b[2K\rforged\x00\x9b31m\x85\x7f\u202egnp.exe\u202c\u2067x\u2069\u202ay"
+ANY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def raw_controls(text: str) -> list[str]:
@@ -54,6 +63,8 @@ def test_escaping_shows_every_control_character_and_nothing_else() -> None:
     assert safe_text("a\n\tb\x1b") == "a\n\tb\\x1b" and safe_line("a\n\tb") == "a\\x0a\\x09b"
     assert safe_line(safe_line(ATTACK)) == safe_line(ATTACK)
     assert safe_line("Zoë — 東京 ok") == "Zoë — 東京 ok"
+    assert safe_line("\u202egnp.exe\u202c \u2066x\u2069") == "\\u202egnp.exe\\u202c \\u2066x\\u2069"
+    assert safe_text("שלום \u202bעולם") == "שלום \\u202bעולם"
 
 
 def test_escape_sequences_in_arguments_never_reach_the_dev_terminal(server: DevServer) -> None:
@@ -102,6 +113,51 @@ def test_the_log_stream_and_the_dashboard_logs_tab_show_escapes(server: DevServe
             await pilot.pause(0.2)
             detail = str(app.query_one("#logs-detail", Static).render())
             assert marker in detail and raw_controls(detail) == [], detail
+
+    anyio.run(look)
+
+
+def test_the_dashboard_data_tab_shows_document_strings_escaped(server: DevServer) -> None:
+    marker = "attack-3"
+    stored = marker + STORED_ATTACK
+    added = post(server, "mutation", "notes:add", {"text": stored})
+    assert added["status"] == "success", added
+    short = "a4\u202eg\x85\x9b\u2069"  # C1 and bidi within the grid column's width
+    assert post(server, "mutation", "notes:add", {"text": short})["status"] == "success"
+
+    import anyio
+
+    async def look() -> None:
+        app = DashboardApp(server.url, server.admin_key, log_poll=0.2)
+        async with app.run_test(size=(160, 30)) as pilot:
+            view = app.query_one(DataView)
+            grid = app.query_one("#grid", DataTable)
+            await wait_for(pilot, lambda: view.table == "notes" and {stored, short} <= {d["text"] for d in view.page},
+                           what="the stored attacks in the notes grid")
+            cells = [str(cell) for i in range(grid.row_count) for cell in grid.get_row_at(i)]
+            shown = [c for c in cells if c.startswith(marker)]
+            # the escaped string, cut to the column's width
+            assert shown and all(c.startswith(marker + "\\x1b]0;pwned\\x0") and safe_line(stored).startswith(
+                c.removesuffix("…")) for c in shown), shown
+            assert "a4\\u202eg\\x85\\x9b\\u2069" in cells, cells
+            assert ANY_CONTROL.findall(" ".join(cells)) == [], cells
+
+            # The document view: JSON with every control a \u escape, still the same value.
+            grid.focus()
+            grid.move_cursor(row=[d["_id"] for d in view.page].index(added["value"]))
+            await pilot.press("enter")
+            screen = await wait_for(pilot, lambda: isinstance(app.screen, DocumentScreen) and app.screen.document
+                                    and app.screen, what="the document view")
+            assert ANY_CONTROL.findall(screen.text) == [], screen.text
+            assert "\\u001b]0;pwned\\u0007" in screen.text and "\\u009b31m\\u0085\\u007f\\u202egnp" in screen.text
+            assert json.loads(screen.text)["text"] == stored
+
+            # The editor shows the same escaped JSON; saving it unchanged keeps the string as stored.
+            await pilot.press("e")
+            editor = await wait_for(pilot, lambda: isinstance(app.screen, EditDocumentScreen) and app.screen,
+                                    what="the editor")
+            text = editor.query_one("#editor-text", TextArea).text
+            assert ANY_CONTROL.findall(text) == [] and json.loads(text)["text"] == stored, text
 
     anyio.run(look)
 

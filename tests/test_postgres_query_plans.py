@@ -15,16 +15,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from project_factory import albertplus_schema, read, write
+from project_factory import read, write
+from query_plan_support import ALL_INDEXES, INDEX_IDS, SCHEMA, check_every_equality_prefix, sample_doc, seed
 from storage_backends import PostgresDatabases
-from test_storage_query_plans import ALL_INDEXES, expected, sample_doc, seed
 
 from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter
 from albertplus_cli.storage.postgres_storage import PostgresSession
-from albertplus_cli.values import compare
-from albertplus_cli.values.index_keys import field_value
 
-SCHEMA = albertplus_schema()
 AUTO_EXPLAIN = ["session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0",
                 "auto_explain.log_level = 'notice'", "auto_explain.log_format = 'json'"]
 
@@ -100,24 +97,9 @@ def assert_index_range_plans(plans: list[dict[str, Any]]) -> None:
         assert not any(n["Node Type"] in ("Seq Scan", "Sort", "Bitmap Heap Scan") for n in all_nodes), kinds
 
 
-@pytest.mark.parametrize(("table", "index"), ALL_INDEXES, ids=[f"{t}.{i}" for t, i in ALL_INDEXES])
+@pytest.mark.parametrize(("table", "index"), ALL_INDEXES, ids=INDEX_IDS)
 def test_every_index_equality_prefix_is_one_index_range_scan(db: Database, table: str, index: str) -> None:
-    fields = SCHEMA.tables[table].indexes[index].fields
-    target = sample_doc(db, table)
-    for n in range(1, len(fields) + 1):
-        prefix = fields[:n]
-
-        def build(r: Any, prefix: tuple[str, ...] = prefix) -> Any:
-            for f in prefix:
-                r = r.eq(f, field_value(target, f))
-            return r
-
-        result, plans = traced(db, lambda d, build=build: d.query(table).with_index(index, build).collect())
-        want = expected(db, table, fields,
-                        lambda doc, prefix=prefix: all(compare(field_value(doc, f), field_value(target, f)) == 0
-                                                       for f in prefix))
-        assert [doc["_id"] for doc in result] == want
-        assert_index_range_plans(plans)
+    check_every_equality_prefix(db, table, index, traced, assert_index_range_plans)
 
 
 def test_a_descending_range_is_one_backward_index_scan(db: Database) -> None:

@@ -7,77 +7,28 @@ and join `documents` by rowid, with no SCAN and no temporary sort.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from project_factory import albertplus_schema, open_database, read, write
+from project_factory import open_database, read, write
+from query_plan_support import (
+    ALL_INDEXES,
+    INDEX_IDS,
+    SCHEMA,
+    SCHOOL,
+    check_every_equality_prefix,
+    expected,
+    sample_doc,
+    seed,
+)
 
-from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter
+from albertplus_cli.database import Database, DatabaseReader
 from albertplus_cli.storage import SqliteStorage
 from albertplus_cli.values import UNDEFINED, compare
 from albertplus_cli.values.index_keys import field_value
-
-SCHEMA = albertplus_schema()
-ALL_INDEXES = [(table, name) for table, t in SCHEMA.tables.items() for name in t.indexes]
-TERMS = ["spring", "summer", "fall", "j-term"]
-SCHOOL = "College of Arts and Science"
-OTHER_SCHOOL = "Tandon School of Engineering"
-
-
-def seed(d: DatabaseWriter) -> None:
-    """A few documents in every table, with repeated and missing values in indexed fields."""
-    for i in range(6):
-        d.insert("appConfigs", {"key": f"key{i % 3}", "value": str(i)})
-    program_ids = [
-        d.insert("programs", {"name": f"Program {i % 3}", "level": "undergraduate",
-                              "school": SCHOOL if i % 2 else OTHER_SCHOOL, "programUrl": "u"})
-        for i in range(6)
-    ]
-    school_ids = [
-        d.insert("schools", {"name": SCHOOL if i % 2 else OTHER_SCHOOL, "shortName": f"S{i}",
-                             "level": "graduate" if i % 3 else "undergraduate"})
-        for i in range(6)
-    ]
-    for i in range(6):
-        d.insert("requirements", {"programId": program_ids[i % 2], "isMajor": True, "type": "required",
-                                  "courses": ["CSCI-UA 101"]})
-    course_ids = [
-        d.insert("courses", {"code": f"CSCI-UA {100 + i % 3}", "program": "CSCI-UA", "programName": "CS",
-                             "level": "graduate" if i % 2 else "undergraduate", "title": f"Course {i}",
-                             "credits": 4, "school": SCHOOL if i % 3 else OTHER_SCHOOL, "description": "d",
-                             "courseUrl": "u"})
-        for i in range(6)
-    ]
-    for i in range(6):
-        d.insert("prerequisites", {"courseId": course_ids[i % 2], "type": "options", "courses": ["X"],
-                                   "creditsRequired": 4})
-    for i in range(12):
-        offering: dict[str, Any] = {
-            "courseCode": f"CSCI-UA {100 + i % 3}", "classNumber": 10000 + i % 4, "section": f"00{i}",
-            "year": 2024 + i % 2, "term": TERMS[i % 4], "level": "undergraduate", "school": SCHOOL,
-            "instructors": ["A"], "days": ["monday"], "status": "open", "isCorequisite": i % 3 == 0,
-            "title": f"Offering {i}",
-        }
-        if i % 2:
-            offering["corequisiteOf"] = 10000 + i % 4
-        d.insert("courseOfferings", offering)
-    user_course_ids = []
-    for i in range(6):
-        user_course_ids.append(d.insert("userCourses", {
-            "userId": f"user_{i % 2}", "courseCode": f"CSCI-UA {100 + i % 3}", "title": "t", "year": 2024 + i % 2,
-            "term": TERMS[i % 4], "grade": "a",
-        }))
-    for i in range(6):
-        d.insert("userCourseOfferings", {"userId": f"user_{i % 2}", "classNumber": 10000 + i})
-    for i in range(4):
-        d.insert("students", {"userId": f"user_{i}", "programs": [program_ids[0]], "school": school_ids[0],
-                              "startingDate": {"year": 2023, "term": "fall"},
-                              "expectedGraduationDate": {"year": 2027, "term": "spring"}})
-        d.insert("studentInvites", {"userId": f"user_{i % 2}", "name": "N", "email": "e@x"})
 
 
 @pytest.fixture(scope="module")
@@ -123,46 +74,12 @@ def assert_index_range_plans(db: Database, statements: list[str]) -> None:
         assert not any("TEMP B-TREE" in d for d in details), (sql, details)
 
 
-def expected(db: Database, table: str, fields: tuple[str, ...], keep: Callable[[dict[str, Any]], bool],
-             descending: bool = False) -> list[str]:
-    """The ids the index range should return, computed in Python from a full table read."""
-    docs = [doc for doc in read(db, lambda d: d.query(table).collect()) if keep(doc)]
-
-    def key(doc: dict[str, Any]) -> list[Any]:
-        return [field_value(doc, f) for f in fields] + [doc["_creationTime"], doc["_id"]]
-
-    docs.sort(key=functools.cmp_to_key(lambda a, b: compare(key(a), key(b))), reverse=descending)
-    return [doc["_id"] for doc in docs]
-
-
-def sample_doc(db: Database, table: str) -> dict[str, Any]:
-    docs = read(db, lambda d: d.query(table).collect())
-    assert docs
-    return docs[len(docs) // 2]
-
-
-@pytest.mark.parametrize(("table", "index"), ALL_INDEXES, ids=[f"{t}.{i}" for t, i in ALL_INDEXES])
+@pytest.mark.parametrize(("table", "index"), ALL_INDEXES, ids=INDEX_IDS)
 def test_every_index_equality_prefix_uses_the_index(db: Database, table: str, index: str) -> None:
-    fields = SCHEMA.tables[table].indexes[index].fields
-    target = sample_doc(db, table)
-    for n in range(1, len(fields) + 1):
-        prefix = fields[:n]
-
-        def build(r: Any, prefix: tuple[str, ...] = prefix) -> Any:
-            for f in prefix:
-                r = r.eq(f, field_value(target, f))
-            return r
-
-        result, statements = traced(db, lambda d, build=build: d.query(table).with_index(index, build).collect())
-        want = expected(db, table, fields,
-                        lambda doc, prefix=prefix: all(compare(field_value(doc, f), field_value(target, f)) == 0
-                                                       for f in prefix))
-        assert [doc["_id"] for doc in result] == want
-        assert target["_id"] in want
-        assert_index_range_plans(db, statements)
+    check_every_equality_prefix(db, table, index, traced, lambda statements: assert_index_range_plans(db, statements))
 
 
-@pytest.mark.parametrize(("table", "index"), ALL_INDEXES, ids=[f"{t}.{i}" for t, i in ALL_INDEXES])
+@pytest.mark.parametrize(("table", "index"), ALL_INDEXES, ids=INDEX_IDS)
 def test_every_index_range_and_descending_order_use_the_index(db: Database, table: str, index: str) -> None:
     fields = SCHEMA.tables[table].indexes[index].fields
     first = fields[0]

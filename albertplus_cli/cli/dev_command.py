@@ -78,8 +78,11 @@ def dev_command(
     terminal = Terminal(quiet=quiet)
     if once or until_success:
         push = dev_modes.push_until_success if until_success else dev_modes.push_once
-        ok = push(root, database, terminal, function=run, seed_hook=None if no_seed else _seed_hook(terminal),
-                  after_push=_codegen_hook(terminal))
+        try:
+            ok = push(root, database, terminal, function=run, seed_hook=None if no_seed else _seed_hook(terminal),
+                      after_push=_codegen_hook(terminal))
+        except DevServerError as e:  # another `dev` runs on the project: nothing was touched
+            raise fail(str(e)) from None
         raise typer.Exit(0 if ok is not False else 1)
     after_push = _codegen_hook(terminal)
     if run is not None:

@@ -1,20 +1,19 @@
-"""`albertplus env set|get|list|remove`: the deployment's environment variables, as `npx convex env`."""
+"""`albertplus env set|get|list|remove`: the deployment's environment variables, as `npx convex env`.
+
+Each sub-command is written once over `env_store.VariablesStore` (the running server, or the database)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
-from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail, project_root
+from albertplus_cli.cli.common import PROJECT_OPTION, err_console, fail
+from albertplus_cli.cli.env_store import variables_store
 from albertplus_cli.cli.main import app
-from albertplus_cli.cli.server_target import URL_OPTION, Server, find_server
+from albertplus_cli.cli.server_target import URL_OPTION
 from albertplus_cli.functions import deployment_env
-
-if TYPE_CHECKING:
-    from albertplus_cli.database import Database
 
 ENV_HELP = """Set and view the deployment's environment variables.
 
@@ -41,52 +40,6 @@ Examples:
 env_app = typer.Typer(name="env", help=ENV_HELP, no_args_is_help=True, add_completion=False,
                       pretty_exceptions_show_locals=False)
 app.add_typer(env_app, name="env")
-
-
-class _Target:
-    """The running server's admin routes, or the project's database when no server runs."""
-
-    def __init__(self, project_dir: Path, url: str | None) -> None:
-        self.root = project_root(project_dir)
-        self.server: Server | None = find_server(self.root, url)
-
-    def variables(self) -> dict[str, str]:
-        if self.server is not None:
-            data = self.server.get("/api/albertplus/environment_variables")
-            return {item["name"]: item["value"] for item in data.get("variables", [])}
-        db = self._open_database()
-        if db is None:
-            return {}
-        try:
-            return deployment_env.read(db)
-        finally:
-            db.close()
-
-    def change(self, changes: list[tuple[str, str | None]]) -> None:
-        if self.server is not None:
-            self.server.post("/api/update_environment_variables",
-                             {"changes": [{"name": n} if v is None else {"name": n, "value": v} for n, v in changes]})
-            return
-        db = self._open_database(create=True)
-        assert db is not None
-        try:
-            deployment_env.apply_changes(db, changes)
-        except deployment_env.EnvironmentVariableError as e:
-            raise fail(str(e)) from None
-        finally:
-            db.close()
-
-    def _open_database(self, create: bool = False) -> Database | None:
-        from albertplus_cli.database import Database
-        from albertplus_cli.project import NotAProjectError, locate_project
-
-        try:
-            path = locate_project(self.root).database_file
-        except NotAProjectError as e:
-            raise fail(str(e)) from None
-        if not path.exists() and not create:
-            return None
-        return Database(path)
 
 
 def _check(name: str, value: str | None = None) -> None:
@@ -124,7 +77,7 @@ def env_set(
         else:
             raise fail("missing VALUE: `albertplus env set NAME VALUE`, `NAME=VALUE`, or the value on stdin", 2)
     _check(name, value)
-    _Target(project_dir, url).change([(name, value)])
+    variables_store(project_dir, url).apply([(name, value)])
     err_console.print(f"[green]✔[/green] Set {name}", markup=True)
 
 
@@ -140,7 +93,7 @@ def env_get(
     url: str | None = URL_OPTION,
 ) -> None:
     _check(name)
-    variables = _Target(project_dir, url).variables()
+    variables = variables_store(project_dir, url).read()
     if name not in variables:
         raise fail(f'environment variable "{name}" is not set')
     typer.echo(variables[name])
@@ -153,7 +106,7 @@ Example:
   albertplus env list
 """)
 def env_list(project_dir: Path = PROJECT_OPTION, url: str | None = URL_OPTION) -> None:
-    variables = _Target(project_dir, url).variables()
+    variables = variables_store(project_dir, url).read()
     if not variables:
         err_console.print("No environment variables set.")
         return
@@ -163,7 +116,7 @@ def env_list(project_dir: Path = PROJECT_OPTION, url: str | None = URL_OPTION) -
 
 def _remove(name: str, project_dir: Path, url: str | None) -> None:
     _check(name)
-    _Target(project_dir, url).change([(name, None)])
+    variables_store(project_dir, url).apply([(name, None)])
     err_console.print(f"[green]✔[/green] Unset {name}", markup=True)
 
 

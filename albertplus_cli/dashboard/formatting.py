@@ -2,6 +2,9 @@
 
 `Formatter(mask=True)` replaces everything that differs between two runs on the same data — clock times,
 durations, uptimes, document ids, the server's port — with fixed placeholders of the same width.
+
+Document strings are untrusted: every cell and every JSON view shows their control characters escaped
+(`terminal_text`), as the Logs tab does, so a stored `ESC ]0;` or `\r` never drives the terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import httpx
 import orjson
 
+from albertplus_cli.terminal_text import safe_json, safe_line
 from albertplus_cli.values.ids import is_id
 from albertplus_cli.values.json_formats import encode
 from albertplus_cli.values.types import Int64
@@ -87,25 +91,32 @@ class Formatter:
         if isinstance(value, str):
             if is_id(value):
                 return self.doc_id(value, 14)
-            text = value.replace("\n", "⏎")
+            text = safe_line(value.replace("\n", "⏎"))
             return text if len(text) <= width else text[: width - 1] + "…"
         if isinstance(value, list):
             return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
         if isinstance(value, dict):
-            keys = ", ".join(list(value)[:3])
+            keys = safe_line(", ".join(list(value)[:3]))
             more = ", …" if len(value) > 3 else ""
             text = "{" + keys + more + "}"
             return text if len(text) <= width else text[: width - 2] + "…}"
         return scalar_text(value)
 
     def document_json(self, document: Any) -> str:
-        """Pretty JSON of a value (convex_encoded_json: int64 and bytes keep their `$` forms)."""
-        text = orjson.dumps(encode(document), option=orjson.OPT_INDENT_2).decode()
+        """Pretty JSON of a value (convex_encoded_json: int64 and bytes keep their `$` forms), every control
+        character in its strings a `\\u` escape."""
+        text = json_text(document)
         if self.mask:
             for doc_id in sorted(set(find_ids(document)), key=len, reverse=True):
                 text = text.replace(doc_id, "<id>")
             text = _CREATION_TIME.sub(r'\1"<time>"', text)
         return text
+
+
+def json_text(value: Any) -> str:
+    """A value as indented JSON for the screen (the document view, the editor): control characters in its strings
+    are `\\u` escapes, so the text stays valid JSON of the same value and saving it back changes nothing."""
+    return safe_json(orjson.dumps(encode(value), option=orjson.OPT_INDENT_2).decode())
 
 
 def scalar_text(value: Any) -> str:

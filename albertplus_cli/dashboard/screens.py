@@ -17,9 +17,9 @@ from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from albertplus_cli.dashboard.client import FunctionResult, short_error
-from albertplus_cli.dashboard.formatting import SYSTEM_FIELDS, id_references
+from albertplus_cli.dashboard.formatting import SYSTEM_FIELDS, id_references, json_text
 from albertplus_cli.dashboard.sync_connection import QueryResult, Subscription
-from albertplus_cli.values.json_formats import InvalidValueError, decode, encode
+from albertplus_cli.values.json_formats import InvalidValueError, decode
 
 if TYPE_CHECKING:
     from albertplus_cli.dashboard.app import DashboardApp
@@ -198,7 +198,7 @@ class EditDocumentScreen(ModalScreen[str | None]):
         self.table = table
         self.document = document
         fields = {k: val for k, val in (document or template or {}).items() if k not in SYSTEM_FIELDS}
-        self.initial = orjson.dumps(encode(fields), option=orjson.OPT_INDENT_2).decode()
+        self.initial = json_text(fields)
 
     @property
     def dashboard(self) -> DashboardApp:

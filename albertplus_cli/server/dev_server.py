@@ -108,7 +108,7 @@ def serve(options: DevOptions, terminal: Terminal, seed_hook: Callable[[Engine],
         raise DevServerError(str(e)) from None
     project_dir, state_dir = layout.root, layout.state_dir
     ensure_private_dir(state_dir)
-    lock = _acquire_dev_lock(state_dir)
+    lock = acquire_dev_lock(state_dir)
     try:
         check_port_free(options.host, options.port, "API")
         check_port_free(options.host, options.site_port, "site")
@@ -152,7 +152,9 @@ def _wait_for_workers(terminal: Terminal) -> bool:
     return False
 
 
-def _acquire_dev_lock(state_dir: Path) -> DevLock:
+def acquire_dev_lock(state_dir: Path) -> DevLock:
+    """Take the project's one-dev lock (`dev`, `dev --once`, `dev --until-success` all do, before the database is
+    opened); DevServerError naming the running `dev` when another holds it."""
     try:
         return DevLock.acquire(state_dir)
     except DevAlreadyRunning as e:
