@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -84,9 +83,9 @@ class Backend:
         executor = self.engine.executor
         if not self.placement.on_loop(path):
             return await self.in_thread(lambda: executor.run_query(path, args, identity, public_only=public_only))
-        started = time.thread_time()
+        started = self.placement.start()
         outcome = executor.run_query(path, args, identity, public_only=public_only)
-        self.placement.observe(path, time.thread_time() - started)
+        self.placement.observe(path, self.placement.elapsed(started))
         return outcome
 
     async def mutation(self, path: str, args: dict[str, Any], identity: Identity, *, public_only: bool = True,
@@ -130,13 +129,13 @@ class Backend:
                                                                public_only=public_only, session=session)
         if not on_loop:
             return
-        started = time.thread_time()
+        started = self.placement.start()
         with self.engine.db.batched(inline=True):
             for path, args, identity, done, public_only, session in on_loop:
                 executor.submit_mutation_with_callback(path, args, identity, done,
                                                        public_only=public_only, session=session)
         # The loop's CPU time for the whole batch, shared out: only a batch that ran inline takes loop time.
-        per_call = (time.thread_time() - started) / len(on_loop)
+        per_call = self.placement.elapsed(started) / len(on_loop)
         for path, *_rest in on_loop:
             self.placement.observe(path, per_call)
 
