@@ -116,6 +116,8 @@ async def _serve_async(engine: Engine, options: ServeOptions, api_sock: socket.s
     try:
         await asyncio.gather(*tasks)
     finally:
+        api.flush()
+        site.flush()
         backend.close()
 
 
