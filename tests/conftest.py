@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from server_process import REPO, DevServer, copy_project  # noqa: E402
-from storage_backends import postgres_databases, storage_backend  # noqa: E402, F401 - fixtures
+from storage_backends import postgres_databases, postgres_template_cleanup, storage_backend  # noqa: E402, F401 - fixtures
 
 MESSAGES_PROJECT = REPO / "tests" / "projects" / "messages"  # the conformance kit's project, vendored
 

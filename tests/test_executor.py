@@ -186,10 +186,10 @@ def double(ctx, args):
 '''
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, storage_backend: str) -> Iterator[Engine]:
-    root = Path(tmp_path_factory.mktemp(f"executor-{storage_backend}")) / "project"
-    with open_engine(root, MESSAGES_SCHEMA, {"messages.py": MESSAGES, "admin/tools.py": TOOLS}) as eng:
+@pytest.fixture
+def engine(tmp_path: Path, storage_backend: str) -> Iterator[Engine]:
+    """A fresh engine per test: its own SQLite file, or its own PostgreSQL database (dropped after the test)."""
+    with open_engine(tmp_path / "project", MESSAGES_SCHEMA, {"messages.py": MESSAGES, "admin/tools.py": TOOLS}) as eng:
         yield eng
 
 

@@ -110,7 +110,7 @@ def test_two_processes_starting_together_create_the_tables_once(
     tmp_path: Path, postgres_databases: PostgresDatabases, servers: list[ServeServer]
 ) -> None:
     project = copy_project(MESSAGES, tmp_path / "messages")
-    url = postgres_databases.create()
+    url = postgres_databases.create(empty=True)  # no tables yet: both processes go to make them
     racing = [ServeServer(project, url, log_name=f"race{i}.log") for i in range(2)]
     for server in racing:
         servers.append(server)

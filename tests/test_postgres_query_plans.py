@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from project_factory import read, write
 from query_plan_support import ALL_INDEXES, INDEX_IDS, SCHEMA, check_every_equality_prefix, sample_doc, seed
-from storage_backends import PostgresDatabases
+from storage_backends import PostgresDatabases, name_of
 
 from albertplus_cli.database import Database, DatabaseReader, DatabaseWriter
 from albertplus_cli.storage.postgres_storage import PostgresSession
@@ -34,24 +34,37 @@ def filler(d: DatabaseWriter) -> None:
 
 
 @pytest.fixture(scope="module")
-def db() -> Iterator[Database]:
-    databases = PostgresDatabases()
+def seeded() -> Iterator[str]:
+    """The seeded, analyzed database, made once per module and then only copied (never opened by a test)."""
+    databases = PostgresDatabases("plans_seeded")
     url = databases.create()
+    try:
+        database = Database(url, SCHEMA)
+        try:
+            write(database, seed)
+            for _ in range(3):
+                write(database, filler)
+        finally:
+            database.close()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")  # the statistics are copied with the database
+        yield name_of(url)
+    finally:
+        databases.drop_all()
+
+
+@pytest.fixture
+def db(seeded: str, postgres_databases: PostgresDatabases) -> Iterator[Database]:
+    """This test's own copy of the seeded database, with auto_explain on (a per-database setting, not copied)."""
+    url = postgres_databases.create(template=seeded)
     with psycopg.connect(url, autocommit=True) as conn:
-        name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
         for setting in AUTO_EXPLAIN:
-            conn.execute(f'ALTER DATABASE "{name}" SET {setting}')
+            conn.execute(f'ALTER DATABASE "{name_of(url)}" SET {setting}')
     database = Database(url, SCHEMA)
     try:
-        write(database, seed)
-        for _ in range(3):
-            write(database, filler)
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("ANALYZE")
         yield database
     finally:
         database.close()
-        databases.drop_all()
 
 
 def traced(db: Database, fn: Callable[[DatabaseReader], Any]) -> tuple[Any, list[dict[str, Any]]]:
