@@ -4,6 +4,12 @@
     .venv/bin/python reliability/crash.py --kills 50 --writers 16 --seconds 4
     .venv/bin/python reliability/crash.py --with-seed-import     # same, while `albertplus seed --scale 2000`
                                                                  # and `albertplus import` write the same file
+    .venv/bin/python reliability/crash.py --database postgresql://postgres@127.0.0.1:5432/crash --server serve
+                                                                 # the same on PostgreSQL, killing `serve`
+
+`--database URL` runs on that database instead of the project's SQLite file (a PostgreSQL database must be
+empty or not exist yet: it is created; it is left as the run leaves it). `--server serve` kills
+`albertplus serve` instead of `albertplus dev`.
 
 What it does:
 
@@ -16,7 +22,9 @@ What it does:
   failed (an error response), refused (no TCP connection: never sent), unknown (sent, no answer);
 - kills the server's process group with SIGKILL at random moments (sometimes right after a restart, while
   clients reconnect and re-send; and now and then a second time while the restarted server is still
-  starting), runs `PRAGMA integrity_check` on the file, and restarts on the same ports and database;
+  starting), checks the database as the kill left it (SQLite: `PRAGMA integrity_check`; PostgreSQL: every
+  index entry and search row has its document and every index one entry per document, see
+  reliability/crash_database.py), and restarts on the same ports and database;
 - after each restart and at the end checks: every acknowledged record is in the database, exactly once; no
   failed, refused or `fail: true` record is; `/api/query_ts` is not behind the newest ts any client saw
   before the kill, and is above it after a new commit; the first fresh commit after a restart is above every
@@ -24,7 +32,7 @@ What it does:
   (child processes) receive the value of a counter bumped after the restart, by themselves;
 - with --with-seed-import, `albertplus seed --scale 2000` runs, then again (it must find nothing to change),
   then with --scale 2500 (adding rows), again, and so on; and `albertplus import` runs batches of JSONL into
-  the `imported` table. Both run in their own processes, on the same SQLite file, while the server is killed
+  the `imported` table. Both run in their own processes, on the same database, while the server is killed
   (they are not); each import batch must be complete (exit 0) or absent (non-zero exit; every fifth file ends
   with an invalid row on purpose, so that path is exercised too).
 
@@ -44,7 +52,6 @@ import random
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -60,8 +67,12 @@ import websockets
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 
+from serve_process import ServeServer  # noqa: E402
 from server_process import ALBERTPLUS, DevServer, copy_project  # noqa: E402
+
+from reliability.crash_database import CrashDatabase  # noqa: E402
 
 LEDGER = REPO / "tests" / "projects" / "ledger"
 FAIL_RATE = 0.1
@@ -325,8 +336,9 @@ class DataLoaders:
     """`albertplus seed --scale N` (then again: must change nothing) and `albertplus import` batches, looping
     in their own processes until stopped; the server is killed under them, they are not."""
 
-    def __init__(self, project: Path, scale: int, batch_rows: int) -> None:
+    def __init__(self, project: Path, database: CrashDatabase, scale: int, batch_rows: int) -> None:
         self.project = project
+        self.database = database
         self.scale = scale
         self.scale_step = max(1, scale // 4)
         self.last_scale = scale
@@ -353,7 +365,8 @@ class DataLoaders:
     def _run(self, *args: str) -> tuple[int, str, float]:
         start = time.monotonic()
         try:
-            done = subprocess.run([ALBERTPLUS, *args, "--dir", str(self.project)], capture_output=True, text=True,
+            done = subprocess.run([ALBERTPLUS, *args, "--dir", str(self.project),
+                                   "--database", self.database.location], capture_output=True, text=True,
                                   env={**os.environ, "COLUMNS": "200"}, timeout=900)
         except subprocess.TimeoutExpired:
             return -1, f"albertplus {args[0]} did not finish in 900 s (a hang?)", time.monotonic() - start
@@ -400,20 +413,6 @@ class DataLoaders:
 
 
 # -- checks -----------------------------------------------------------------------------------------
-
-
-def integrity(db_path: Path) -> tuple[str, int]:
-    """PRAGMA integrity_check and the newest commit ts, on the file as the crash left it."""
-    conn = sqlite3.connect(db_path, timeout=60)
-    try:
-        result = "; ".join(row[0] for row in conn.execute("PRAGMA integrity_check"))
-        try:
-            newest = conn.execute("SELECT max(ts) FROM commits").fetchone()[0] or 0
-        except sqlite3.OperationalError:  # killed in its first start before the tables existed
-            newest = 0
-        return result, int(newest)
-    finally:
-        conn.close()
 
 
 def kill_during_startup(server: DevServer, after: float) -> None:
@@ -497,6 +496,15 @@ class Config:
     rng_seed: int | None = None
     workdir: Path | None = None
     subscribers: bool = True
+    database: str | None = None  # a URL or path as `--database` takes it; None: the project's SQLite file
+    server: str = "dev"  # which command is killed: "dev" or "serve"
+
+
+def make_server(cfg: Config, project: Path, database: CrashDatabase) -> DevServer:
+    """The server command under test, always told its database (never left to ALBERTPLUS_DATABASE_URL)."""
+    if cfg.server == "serve":
+        return ServeServer(project, database.location)
+    return DevServer(project, "--database", database.location, quiet=True)
 
 
 async def run_async(cfg: Config) -> dict[str, Any]:
@@ -505,14 +513,16 @@ async def run_async(cfg: Config) -> dict[str, Any]:
     workdir = Path(cfg.workdir) if cfg.workdir else Path(tempfile.mkdtemp(prefix="albertplus-crash-"))
     project = (ledger_with_albertplus(workdir / "project") if cfg.with_seed_import
                else ledger_project(workdir / "project"))
-    db_path = project / ".albertplus" / "data.sqlite3"
-    server = DevServer(project, quiet=True)
+    database = CrashDatabase(cfg.database or project / ".albertplus" / "data.sqlite3")
+    database.refuse_used()
+    log(f"database: {database}, server: albertplus {cfg.server}")
+    server = make_server(cfg, project, database)
     first_start_integrity: list[str] = []
     for _ in range(cfg.first_start_kills):
         # A brand-new project killed during its very first start (creating keys, the database, the schema).
         kill_during_startup(server, rng.uniform(0.1, 1.0))
-        if db_path.exists():
-            first_start_integrity.append(integrity(db_path)[0])
+        if database.exists():
+            first_start_integrity.append(database.check()[0])
     server.start()
     shared = Shared(server)
     started = time.monotonic()
@@ -531,7 +541,7 @@ async def run_async(cfg: Config) -> dict[str, Any]:
                                  else ws_writer(w, shared, random.Random(rng.random())))
              for w in writers]
     subscribers = start_subscribers(server.url) if cfg.subscribers else []
-    loaders = DataLoaders(project, cfg.scale, cfg.import_rows) if cfg.with_seed_import else None
+    loaders = DataLoaders(project, database, cfg.scale, cfg.import_rows) if cfg.with_seed_import else None
     if loaders:
         loaders.start()
     client = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=2.0))
@@ -563,20 +573,20 @@ async def run_async(cfg: Config) -> dict[str, Any]:
             killed_at = time.monotonic()
             if loaders:
                 loaders.kill_times.append(killed_at)
-            result, file_ts = await asyncio.to_thread(integrity, db_path)
+            result, file_ts = await asyncio.to_thread(database.check)
             integrity_results.append(result)
             if result != "ok":
                 failures.append(f"kill {k + 1}: integrity_check: {result}")
             if file_ts < seen_before:
                 ts_ok = False
-                failures.append(f"kill {k + 1}: the file's newest commit ts {file_ts} is behind ts {seen_before} "
+                failures.append(f"kill {k + 1}: the database's newest commit ts {file_ts} is behind ts {seen_before} "
                                 "that a client saw (an acknowledged commit was not durable)")
             await asyncio.sleep(rng.uniform(0.0, 0.5))  # down for a moment: writers meet refused connections
             if rng.random() < cfg.startup_kill_rate:
                 # Also kill a server while it starts (loading the catalog, pushing the schema, binding ports).
                 await asyncio.to_thread(kill_during_startup, server, rng.uniform(0.05, 1.0))
                 startup_kills += 1
-                result, _ = await asyncio.to_thread(integrity, db_path)
+                result, _ = await asyncio.to_thread(database.check)
                 integrity_results.append(result)
                 if result != "ok":
                     failures.append(f"kill during start-up {startup_kills}: integrity_check: {result}")
@@ -639,7 +649,7 @@ async def run_async(cfg: Config) -> dict[str, Any]:
         for sub in subscribers:
             sub.close()
         server.stop()
-    final_integrity, _ = integrity(db_path)
+    final_integrity, _ = database.check()
     integrity_results.append(final_integrity)
     if final_integrity != "ok":
         failures.append(f"final integrity_check: {final_integrity}")
@@ -687,6 +697,8 @@ async def run_async(cfg: Config) -> dict[str, Any]:
 
     report: dict[str, Any] = {
         "mode": "with-seed-import" if cfg.with_seed_import else "basic",
+        "database": "postgres" if database.is_postgres else "sqlite",
+        "server": cfg.server,
         "rng_seed": rng_seed,
         "writers": {"http": len(http), "ws": len(ws)},
         "seconds": round(time.monotonic() - started, 1),
@@ -785,10 +797,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rows", type=int, default=3000)
     parser.add_argument("--rng-seed", type=int)
     parser.add_argument("--workdir", type=Path, help="keep the project and database here (default: a temp dir)")
+    parser.add_argument("--database", metavar="URL",
+                        help="postgresql://... (empty or not yet existing) or a SQLite path; default: the project's "
+                             "SQLite file in the work dir")
+    parser.add_argument("--server", choices=("dev", "serve"), default="dev", help="the command that is killed")
     ns = parser.parse_args(argv)
     report = run(Config(kills=ns.kills, writers=ns.writers, seconds=ns.seconds,
                         with_seed_import=ns.with_seed_import, scale=ns.scale, import_rows=ns.import_rows,
-                        rng_seed=ns.rng_seed, workdir=ns.workdir))
+                        rng_seed=ns.rng_seed, workdir=ns.workdir, database=ns.database, server=ns.server))
     print(json.dumps(report, indent=2))
     return 0 if report["summary"]["ok"] else 1
 

@@ -7,6 +7,10 @@ The fault run itself is reliability/crash.py; run the long versions (minutes) wi
     .venv/bin/python reliability/crash.py                      # 20 kills, 16 writers
     .venv/bin/python reliability/crash.py --with-seed-import   # while `albertplus seed --scale 2000` and
                                                                # `albertplus import` write the same file
+    .venv/bin/python reliability/crash.py --database postgresql://postgres@127.0.0.1:5432/crash --server serve
+
+The PostgreSQL run here kills `albertplus serve` on a database of its own (tests/storage_backends.py), made
+without the tables so that the kills during the very first start hit their creation too.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from server_process import REPO
+from storage_backends import PostgresDatabases
 
 sys.path.insert(0, str(REPO))
 
@@ -47,6 +53,30 @@ def test_sigkill_under_concurrent_writers_loses_no_acknowledged_write(tmp_path: 
     assert summary["subscribers_recovered"], report["failures"]
     assert report["subscriber_recovery_s"]["npm"]["checks"] == 5  # at start, after each kill, at the end
     assert report["subscriber_recovery_s"]["pypi"]["checks"] == 5
+
+
+def test_sigkill_of_serve_on_postgresql_loses_no_acknowledged_write(
+    tmp_path: Path, postgres_databases: PostgresDatabases
+) -> None:
+    database = postgres_databases.create(empty=True)
+    report = run(Config(kills=3, writers=4, seconds=1.5, quick_kill_rate=0.0, workdir=tmp_path, database=database,
+                        server="serve"))
+    _assert_safe(report)
+    summary = report["summary"]
+    assert (report["database"], report["server"]) == ("postgres", "serve")
+    assert summary["kills_survived"] == 3
+    assert report["integrity_checks"] >= 3 + 1  # the data was checked whole after each kill and at the end
+    assert summary["mutations_acknowledged"] > 100, "the writers hardly wrote anything"
+    assert report["http"]["acknowledged"] > 0 and report["ws"]["acknowledged"] > 0
+    assert report["ws"]["failed_as_requested"] > 0, "no mutation failed on purpose: the phantom check is void"
+    assert summary["subscribers_recovered"], report["failures"]
+    assert report["subscriber_recovery_s"]["npm"]["checks"] == 5
+    assert report["subscriber_recovery_s"]["pypi"]["checks"] == 5
+    assert not (tmp_path / "project" / ".albertplus" / "data.sqlite3").exists()  # nothing went to a SQLite file
+    with psycopg.connect(database) as conn:  # the records are really in PostgreSQL
+        stored = conn.execute("SELECT count(*) FROM documents d JOIN tables t ON t.number = d.table_number "
+                              "WHERE t.name = 'writes'").fetchone()[0]
+    assert stored >= summary["mutations_acknowledged"]
 
 
 def test_sigkill_while_seed_and_import_write_the_same_file(tmp_path: Path) -> None:
