@@ -5,6 +5,15 @@ most one lower and one upper bound on the next field; the range becomes one byte
 `.filter` post-filters (scanned documents still count and stay in the read set), `.order` once,
 `take/first/unique/collect/paginate` execute, and `with_search_index` runs the storage's full-text search
 ranked by relevance.
+
+Search matching is Convex's: a document matches when its search field contains AT LEAST ONE of the search
+text's terms (only the last term also as a prefix, as you type) and EVERY `.eq` filter field is equal; results
+come best first, ties newest first. Not "every term must match": Convex's `ConvexSearchQuery`
+(get-convex/convex-backend, crates/search/src/convex_query.rs) is "A query for documents that: 1. Contain at
+least one of the OR terms. 2. Match all of the AND terms." — the OR terms being the text's terms, the AND terms
+the filter fields — and its docs (npm-packages/docs/docs/search/text-search.mdx, "Relevance order") rank by
+BM25: "How many words in the search query appear in the field? How many times do they appear? How long is the
+text field?" An empty or blank text matches nothing. Both storages implement this rule (`Storage.search`).
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from albertplus_cli.values.types import UNDEFINED
 
 MAX_SEARCH_RESULTS = 1024
 MAX_SEARCH_TERMS = 16
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits, as Tantivy's SimpleTokenizer (Convex) splits
 
 
 class IndexRangeBuilder:
@@ -133,7 +142,8 @@ class SearchFilterBuilder:
 
 
 def search_terms(text: str) -> list[str]:
-    """The lower-cased terms of a search text: any term matches, the last one as a prefix (as you type)."""
+    """The lower-cased terms of a search text (at most 16, as Convex allows): a document matches when it has any
+    one of them, the last one as a prefix (as you type); none (an empty or blank text) matches nothing."""
     return [t.lower() for t in _TOKEN.findall(text)][:MAX_SEARCH_TERMS]
 
 

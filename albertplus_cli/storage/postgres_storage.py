@@ -438,7 +438,15 @@ class PostgresSession:
     def search(
         self, index_id: int, terms: Sequence[str], filters: dict[int, bytes], limit: int
     ) -> list[tuple[int, str, float, bytes, float]]:
-        """Any term matches (the last as a prefix), ranked by ts_rank then newest first, as on SQLite."""
+        """Convex's rule on tsvector + GIN: at least one of the terms (`'a' | 'b':*`, only the last also as a
+        prefix) and every filter equal, by ts_rank (how many of the terms and how often: more of them first),
+        ties newest first.
+
+        Convex: get-convex/convex-backend crates/search/src/convex_query.rs ("Contain at least one of the OR
+        terms. Match all of the AND terms.") and the docs' "Relevance order"; see database/query.py. Unlike
+        FTS5's BM25 on SQLite, ts_rank does not weigh how rare a term is across documents nor the field's
+        length, so among partial matches the order can differ from SQLite's; which documents match does not.
+        """
         words = [w for t in terms for w in _plain(t).split()]
         if not words:
             return []

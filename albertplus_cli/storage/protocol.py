@@ -88,7 +88,8 @@ class ReadSession(Protocol):
         ...
 
     def search(self, index_id: int, terms: Sequence[str], filters: dict[int, bytes], limit: int) -> list[SearchRow]:
-        """Documents matching any of `terms` (the last as a prefix), with equal filter fields, best first."""
+        """Documents with at least one of `terms` (only the last also as a prefix) and every filter field equal,
+        best first (more of the terms first), ties newest first: Convex's rule, see database/query.py."""
         ...
 
     # commit log

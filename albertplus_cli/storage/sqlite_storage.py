@@ -346,7 +346,13 @@ class SqliteSession:
     def search(
         self, index_id: int, terms: Sequence[str], filters: dict[int, bytes], limit: int
     ) -> list[tuple[int, str, float, bytes, float]]:
-        """Matching documents by BM25 relevance (best first); (doc, id, creation_time, body, rank)."""
+        """Convex's rule on FTS5: at least one of the terms (only the last also as a prefix) and every filter
+        equal, by FTS5's BM25 (how many of the terms, how often, how rare, how long the field: as Convex ranks),
+        ties newest first; (doc, id, creation_time, body, rank).
+
+        Convex: get-convex/convex-backend crates/search/src/convex_query.rs ("Contain at least one of the OR
+        terms. Match all of the AND terms.") and the docs' "Relevance order"; see database/query.py.
+        """
         match = fts_match(terms)
         where = "".join(f" AND s.f{i} = ?" for i in filters)
         sql = (
@@ -411,7 +417,7 @@ class SqliteSession:
 
 
 def fts_match(terms: Sequence[str]) -> str:
-    """Terms as an FTS5 expression: any term matches, the last one as a prefix (as you type)."""
+    """Terms as an FTS5 expression: `"a" OR "b"*` — any term matches (not AND), only the last as a prefix."""
     quoted = [f'"{t}"' for t in terms]
     quoted[-1] += "*"
     return " OR ".join(quoted)
