@@ -120,3 +120,21 @@ def test_non_strings_are_not_ids() -> None:
         with pytest.raises(InvalidIdError):
             decode_id(value)
     assert is_id(VALID)
+
+
+def test_ids_remembered_when_made_decode_exactly_as_a_fresh_decode() -> None:
+    """new_id remembers what it made (so a `returns: v.id()` check costs nothing); the remembered answer must be
+    the one a full decode gives, and remembering never lets an invalid id through."""
+    from albertplus_cli.values import ids
+
+    made = [ids.new_id(7) for _ in range(50)]
+    for text in made:
+        assert ids.decode_id(text) == ids._decode_id(text)  # memo answer == full check
+        assert ids.decode_id(text).table_number == 7
+    tampered = made[0][:-1] + ("a" if made[0][-1] != "a" else "b")
+    with pytest.raises(ids.InvalidIdError):
+        ids.decode_id(tampered)
+    for _ in range(ids._KNOWN_IDS_MAX + 10):  # the memo empties when full and keeps working
+        ids.new_id(3)
+    assert len(ids._KNOWN_IDS) <= ids._KNOWN_IDS_MAX
+    assert ids.decode_id(made[-1]).table_number == 7

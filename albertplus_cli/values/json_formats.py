@@ -43,8 +43,23 @@ def parse_format(name: str | None, default: Format = "json") -> Format:
         raise InvalidValueError(f"Unknown value format '{name}'") from None
 
 
+# Field names already found valid: every encode and decode checks every field name, and a deployment uses the
+# same few hundred names again and again (a per-character check was ~1.5 µs a field, the set lookup ~0.05 µs).
+# Bounded: a client sending endless new names only stops it growing.
+_VALID_FIELD_NAMES: set[str] = set()
+_VALID_FIELD_NAMES_MAX = 16384
+
+
 def check_field_name(name: object) -> None:
     """Convex's field-name rule: ≤ 1024 non-control ASCII characters, not starting with `$`."""
+    if isinstance(name, str) and name in _VALID_FIELD_NAMES:
+        return
+    _check_new_field_name(name)  # raises unless `name` is a valid str
+    if isinstance(name, str) and len(_VALID_FIELD_NAMES) < _VALID_FIELD_NAMES_MAX:
+        _VALID_FIELD_NAMES.add(name)
+
+
+def _check_new_field_name(name: object) -> None:
     if not isinstance(name, str):
         raise InvalidValueError(f"Field name {name!r} must be a string")
     if name.startswith("$"):
