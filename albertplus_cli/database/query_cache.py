@@ -28,12 +28,15 @@ ENTRY_OVERHEAD = 400  # bytes: the entry object, its key and the bookkeeping aro
 MAX_ENTRY_BYTES = 1 << 20  # see QueryCache.max_entry_bytes
 
 
-@dataclass
+@dataclass(slots=True)
 class CachedResult:
+    """One kept result. Slotted and holding only the merged read set (not the raw one too): every object an
+    entry holds is one more for each full garbage collection to walk, and with thousands of entries those
+    collections were the longest pauses of a cache-hostile load."""
+
     value: Any
-    log_lines: list[str]
+    log_lines: tuple[str, ...]
     journal: str | None
-    reads: Any  # the ReadSet, handed to subscriptions that need it
     frozen: FrozenReadSet
     ts: int
     owners: tuple[object, ...]  # the function definition and catalog it ran with: a code or schema push voids it

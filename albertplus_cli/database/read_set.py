@@ -45,18 +45,21 @@ class ReadSet:
         return FrozenReadSet.build(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class FrozenReadSet:
-    """A read set merged into sorted disjoint intervals, for fast overlap checks against commits."""
+    """A read set merged into sorted disjoint intervals, for fast overlap checks against commits.
 
-    starts: dict[int, list[bytes]]
-    ends: dict[int, list[bytes | None]]
+    Intervals are kept in tuples of bytes, which the garbage collector stops tracking: the query cache holds
+    one of these per entry, and every tracked object lengthens each full collection."""
+
+    starts: dict[int, tuple[bytes, ...]]
+    ends: dict[int, tuple[bytes | None, ...]]
     searches: dict[int, list[dict[int, bytes]]]
 
     @classmethod
     def build(cls, reads: ReadSet) -> FrozenReadSet:
-        starts: dict[int, list[bytes]] = {}
-        ends: dict[int, list[bytes | None]] = {}
+        starts: dict[int, tuple[bytes, ...]] = {}
+        ends: dict[int, tuple[bytes | None, ...]] = {}
         for index_id, intervals in reads.intervals.items():
             merged: list[tuple[bytes, bytes | None]] = []
             for lo, hi in sorted(intervals, key=lambda iv: iv[0]):
@@ -67,8 +70,8 @@ class FrozenReadSet:
                             merged[-1] = (last_lo, hi)
                         continue
                 merged.append((lo, hi))
-            starts[index_id] = [lo for lo, _ in merged]
-            ends[index_id] = [hi for _, hi in merged]
+            starts[index_id] = tuple(lo for lo, _ in merged)
+            ends[index_id] = tuple(hi for _, hi in merged)
         searches: dict[int, list[dict[int, bytes]]] = {}
         for index_id, filters in reads.searches:
             searches.setdefault(index_id, []).append(filters)

@@ -277,7 +277,7 @@ class Executor:
         size += 120 * outcome.reads.interval_count() + sum(len(line) for line in outcome.log_lines)
         size += len(key[0]) + len(key[1]) + ENTRY_OVERHEAD
         entry = CachedResult(
-            value=outcome.value, log_lines=list(outcome.log_lines), journal=outcome.journal, reads=outcome.reads,
+            value=outcome.value, log_lines=tuple(outcome.log_lines), journal=outcome.journal,
             frozen=frozen, ts=outcome.ts, owners=owners, size=size,
         )
         self.query_cache.store(key, entry)
@@ -285,7 +285,7 @@ class Executor:
 
     def _cached_outcome(self, outcome: Outcome, hit: CachedResult, ts: int, start: float) -> Outcome:
         outcome.ok, outcome.value, outcome.ts = True, hit.value, ts
-        outcome.reads, outcome.journal, outcome.log_lines = hit.reads, hit.journal, list(hit.log_lines)
+        outcome.journal, outcome.log_lines = hit.journal, list(hit.log_lines)
         outcome._frozen, outcome.encoded = hit.frozen, hit.encoded
         outcome.duration = time.perf_counter() - start
         return self._finish(outcome)

@@ -30,7 +30,10 @@ class Outcome:
 
     @property
     def read_set(self) -> FrozenReadSet | None:
-        """The read set merged for overlap checks, built on first use (a one-off HTTP query never needs it)."""
+        """The read set merged for overlap checks, built on first use (a one-off HTTP query never needs it);
+        a cached result carries only this merged form."""
+        if self._frozen is not None:
+            return self._frozen
         if self.reads is None:
             return None
         if self._frozen is None:
