@@ -212,18 +212,26 @@ class Executor:
                   public_only: bool = True) -> Outcome:
         start = time.perf_counter()
         outcome = Outcome(path, "query", ok=False)
-        limit: deadlines.Deadline | None = None
+        # A cached result runs no function: no log capture, deadline or read snapshot. Anything that fails here
+        # (an unknown path, a database error) fails again below, where it becomes the error outcome.
         cache_key: tuple[Any, ...] | None = None
         owners: tuple[object, ...] = ()
+        fn: FunctionDefinition | None = None
+        try:
+            outcome.path, fn = self.resolve(path, "query", public_only=public_only)
+            cache_key = self._cache_key(outcome.path, fn, args, identity, journal)
+            if cache_key is not None:
+                owners = (fn, self.db.catalog)
+                hit, ts = self.query_cache.lookup(cache_key, owners)
+                if hit is not None:
+                    return self._cached_outcome(outcome, hit, ts, start)
+        except Exception:  # noqa: BLE001 - reported by the run below
+            cache_key, owners = None, ()
+        limit: deadlines.Deadline | None = None
         with capture() as logs:
             try:
-                outcome.path, fn = self.resolve(path, "query", public_only=public_only)
-                cache_key = self._cache_key(outcome.path, fn, args, identity, journal)
-                if cache_key is not None:
-                    owners = (fn, self.db.catalog)
-                    hit, ts = self.query_cache.lookup(cache_key, owners)
-                    if hit is not None:
-                        return self._cached_outcome(outcome, hit, ts, start)
+                if fn is None:  # the same definition the cache key was made for, when there is one
+                    outcome.path, fn = self.resolve(path, "query", public_only=public_only)
                 limit = deadlines.start(QUERY_TIMEOUT, f"Query {outcome.path}")
                 seen = determinism.watch()
                 try:
