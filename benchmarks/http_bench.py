@@ -1,7 +1,8 @@
 """The three HTTP benchmarks' common run: albertplus and the baseline on the same data, the same load, one run.
 
-Each script (`http_hot_read.py`, `http_read.py`, `http_write.py`) calls `main` with its workload. The output is
-one JSON object: per server req/s, p50/p99 latency, CPU µs per request (the server process tree's user+system
+Each script (`http_hot_read.py`, `http_read.py`, `http_write.py`) calls `main` with its workload. Both servers
+run side by side and are measured in alternating rounds; the output is one JSON object with every round and,
+for the median round: per server req/s, p50/p99 latency, CPU µs per request (the server process tree's user+system
 time from /proc, divided by the requests served), the ratio to the baseline, and the load average at the end.
 """
 
@@ -55,6 +56,9 @@ def main(name: str, mode: str, target: float, courses: int, doc: str) -> None:
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure both servers this many times, alternating which goes first; the median "
+                             "round is reported (this machine's speed drifts by 10-20%% between runs)")
     parser.add_argument("--serve-workers", type=int, default=None,
                         help="benchmark `albertplus serve --workers N` instead of `albertplus dev`")
     opts = parser.parse_args()
@@ -69,17 +73,25 @@ def main(name: str, mode: str, target: float, courses: int, doc: str) -> None:
 
         baseline_app.DB_PATH = str(work / "baseline.sqlite3")
         baseline_app.populate(courses)
-        results: dict[str, Any] = {}
         label = "albertplus" if opts.serve_workers is None else f"albertplus_serve_{opts.serve_workers}"
-        with albertplus_server(project, opts.serve_workers) as server:
+        rounds: list[dict[str, Any]] = []
+        with albertplus_server(project, opts.serve_workers) as server, \
+                baseline_server(work / "baseline.sqlite3") as (url, pid):
             assert server.process is not None
-            results[label] = measured_load(server.url, server.process.pid, mode, opts.concurrency, opts.seconds)
-            results[label]["query_cache"] = _query_cache(server.url, server.admin_key)
-        with baseline_server(work / "baseline.sqlite3") as (url, pid):
-            results["baseline"] = measured_load(url, pid, mode, opts.concurrency, opts.seconds)
-        ratio = results[label]["rps"] / results["baseline"]["rps"]
+            for number in range(opts.rounds):
+                measured: dict[str, Any] = {}
+                order = [label, "baseline"] if number % 2 == 0 else ["baseline", label]
+                for who in order:
+                    target_url, target_pid = (server.url, server.process.pid) if who == label else (url, pid)
+                    measured[who] = measured_load(target_url, target_pid, mode, opts.concurrency, opts.seconds)
+                measured["ratio"] = round(measured[label]["rps"] / measured["baseline"]["rps"], 3)
+                rounds.append(measured)
+            cache = _query_cache(server.url, server.admin_key)
+        median = sorted(rounds, key=lambda r: r["ratio"])[len(rounds) // 2]
         print(json.dumps({"benchmark": name, "machine": machine(), "concurrency": opts.concurrency,
-                          "courses": courses, **results, "ratio": round(ratio, 3), "target": target,
-                          "load_average_at_end": load_average()}, indent=2))
+                          "courses": courses, label: median[label], "baseline": median["baseline"],
+                          "ratio": median["ratio"], "ratios": [r["ratio"] for r in rounds], "target": target,
+                          "query_cache": cache, "rounds": rounds, "load_average_at_end": load_average()},
+                         indent=2))
     finally:
         cleanup(work)
