@@ -41,7 +41,7 @@ class CachedResult:
     ts: int
     owners: tuple[object, ...]  # the function definition and catalog it ran with: a code or schema push voids it
     size: int
-    encoded: dict[str, Any] = field(default_factory=dict)  # the value in each wire format, encoded once
+    encoded: dict[str, Any] = field(default_factory=dict)  # each format's JSON (orjson.Fragment)
 
 
 @dataclass
