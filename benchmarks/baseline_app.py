@@ -1,9 +1,12 @@
 """The baseline the HTTP benchmarks compare against: the fastest minimal server for the same work.
 
-Starlette on uvloop + httptools (the same uvicorn extras albertplus runs on), sqlite3 called directly in the
-async handler on the event loop (no thread pool, no hand-off), one connection, WAL with synchronous=NORMAL as
-albertplus uses. It serves the benchmark project's requests with the same JSON bodies: a course by code with its
-prerequisites, and one insert per request, committed.
+A plain ASGI app on uvloop + httptools (the same uvicorn extras albertplus runs on), sqlite3 called directly in
+the async handler on the event loop (no thread pool, no hand-off), one connection, WAL with synchronous=NORMAL
+as albertplus uses. Not Starlette: its routing, `Request` and `Response` objects cost ~25 µs per request on this
+machine (the same work answered 13,400 req/s through Starlette, 20,000 as plain ASGI), and a baseline that pays
+for a framework albertplus does not use on this path would flatter every ratio.
+It serves the benchmark project's requests with the same JSON bodies: a course by code with its prerequisites,
+and one insert per request, committed.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import os
 import sqlite3
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import orjson
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 DB_PATH = os.environ.get("BASELINE_DB", "baseline.sqlite3")
 _conn: sqlite3.Connection | None = None
@@ -58,25 +62,37 @@ def populate(n: int) -> None:
     conn.execute("COMMIT")
 
 
-def _ok(value: object) -> Response:
-    return Response(orjson.dumps({"status": "success", "value": value}), media_type="application/json")
+async def _body(receive: Receive) -> bytes:
+    message = await receive()
+    body = message.get("body", b"")
+    while message.get("more_body", False):
+        message = await receive()
+        body += message.get("body", b"")
+    return body
 
 
-async def query(request: Request) -> Response:
-    body = orjson.loads(await request.body())
+async def _answer(send: Send, value: object) -> None:
+    body = orjson.dumps({"status": "success", "value": value})
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def query(body: bytes, send: Send) -> None:
     conn = connection()
     row = conn.execute("SELECT id, creation, code, program, title, credits, description FROM courses "
-                       "WHERE code = ?", (body["args"][0]["code"],)).fetchone()
+                       "WHERE code = ?", (orjson.loads(body)["args"][0]["code"],)).fetchone()
     if row is None:
-        return _ok(None)
+        await _answer(send, None)
+        return
     prereqs = conn.execute("SELECT type, courses FROM prerequisites WHERE course_id = ?", (row[0],)).fetchall()
-    return _ok({"_id": row[0], "_creationTime": row[1], "code": row[2], "program": row[3], "title": row[4],
-                "credits": row[5], "description": row[6],
-                "prerequisites": [{"type": t, "courses": orjson.loads(c)} for t, c in prereqs]})
+    await _answer(send, {"_id": row[0], "_creationTime": row[1], "code": row[2], "program": row[3],
+                         "title": row[4], "credits": row[5], "description": row[6],
+                         "prerequisites": [{"type": t, "courses": orjson.loads(c)} for t, c in prereqs]})
 
 
-async def mutation(request: Request) -> Response:
-    args = orjson.loads(await request.body())["args"][0]
+async def mutation(body: bytes, send: Send) -> None:
+    args = orjson.loads(body)["args"][0]
     conn = connection()
     doc_id = uuid.uuid4().hex
     conn.execute("BEGIN")
@@ -84,8 +100,22 @@ async def mutation(request: Request) -> Response:
                  (doc_id, time.time() * 1000, args["code"], args["program"], args["title"], args["credits"],
                   args["description"]))
     conn.execute("COMMIT")
-    return _ok(doc_id)
+    await _answer(send, doc_id)
 
 
-app = Starlette(routes=[Route("/api/query", query, methods=["POST"]),
-                        Route("/api/mutation", mutation, methods=["POST"])])
+ROUTES = {"/api/query": query, "/api/mutation": mutation}
+
+
+async def app(scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    """Plain ASGI: one dict lookup routes a request (anything else is 404)."""
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    handler = ROUTES.get(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
+    if handler is None:
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await handler(await _body(receive), send)
