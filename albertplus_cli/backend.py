@@ -43,6 +43,7 @@ class Backend:
         self._arrivals_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread = 0
+        self.fast_path_answers = 0  # query-cache hits the HTTP protocol answered itself (server/http_fast_path.py)
 
     async def in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
@@ -59,11 +60,18 @@ class Backend:
     async def identity_async(self, authorization: str | None, admin_key_param: str | None = None) -> Identity:
         """`identity` on the loop when it cannot block (no header, an admin key, a JWT verified before and
         cached); a JWT seen for the first time is verified on a worker thread (it may fetch signing keys)."""
+        known = self.identity_without_blocking(authorization, admin_key_param)
+        if known is None:
+            return await self.in_thread(self.identity, authorization, admin_key_param)
+        return known
+
+    def identity_without_blocking(self, authorization: str | None, admin_key_param: str | None = None
+                                  ) -> Identity | None:
+        """`identity` when it needs no I/O; None for a JWT not verified before (it may need a key fetch).
+        Raises AuthenticationError as `identity` does."""
         if authorization and authorization[:7].lower().startswith("bearer "):
             claims = self.engine.verifier.verified_before(authorization[7:])
-            if claims is None:
-                return await self.in_thread(self.identity, authorization, admin_key_param)
-            return Identity("user", claims)
+            return None if claims is None else Identity("user", claims)
         return self.identity(authorization, admin_key_param)
 
     async def run(self, kind: str | None, path: str, args: dict[str, Any], identity: Identity,

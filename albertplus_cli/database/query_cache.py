@@ -101,10 +101,12 @@ class QueryCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def lookup(self, key: Hashable, owners: tuple[object, ...]) -> tuple[CachedResult | None, int]:
+    def lookup(self, key: Hashable, owners: tuple[object, ...], *,
+               count_miss: bool = True) -> tuple[CachedResult | None, int]:
         """(a result valid at this thread's snapshot and computed by the same `owners`, or None; that ts).
 
-        The ts is the pinned snapshot's inside `db.snapshot()`, else the newest commit in the file."""
+        The ts is the pinned snapshot's inside `db.snapshot()`, else the newest commit in the file. A caller
+        that runs the query itself after a miss (and so looks it up again) passes `count_miss=False`."""
         ts = self.db.snapshot_ts()
         with self._lock:
             if ts > self.validated_ts:
@@ -115,7 +117,8 @@ class QueryCache:
                 self._entries.move_to_end(key)
                 self.stats.hits += 1
                 return entry, ts
-            self.stats.misses += 1
+            if count_miss:
+                self.stats.misses += 1
             return None, ts
 
     def store(self, key: Hashable, entry: CachedResult) -> None:

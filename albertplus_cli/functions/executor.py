@@ -261,16 +261,39 @@ class Executor:
         outcome.duration = time.perf_counter() - start
         return self._finish(outcome)
 
+    def cached_query(self, path: str, encoded_args: bytes, identity: Identity, *,
+                     public_only: bool = True) -> Outcome | None:
+        """The query's cached result as a finished outcome (listeners told, as for any call), or None: not
+        cacheable, not cached, or any error — the caller then calls `run_query`, which reports it and counts
+        the miss (so a miss is not counted here). `encoded_args` is `args_key(args)`."""
+        start = time.perf_counter()
+        try:
+            canonical, fn = self.resolve(path, "query", public_only=public_only)
+            if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
+                return None
+            cache_key = (canonical, encoded_args, identity.cache_key(), None)
+            hit, ts = self.query_cache.lookup(cache_key, (fn, self.db.catalog), count_miss=False)
+        except Exception:  # noqa: BLE001 - reported by the run_query that follows
+            return None
+        if hit is None:
+            return None
+        return self._cached_outcome(Outcome(canonical, "query", ok=False), hit, ts, start)
+
+    @staticmethod
+    def args_key(args: Any) -> bytes | None:
+        """The args as the query cache keys them (canonical JSON), or None when they are not a Convex value."""
+        try:
+            return orjson.dumps(encode(args), option=orjson.OPT_SORT_KEYS)
+        except (InvalidValueError, TypeError, orjson.JSONEncodeError):
+            return None  # the run reports the error
+
     def _cache_key(self, path: str, fn: FunctionDefinition, args: Any, identity: Identity,
                    journal: str | None) -> tuple[Any, ...] | None:
         """The query cache's key for this call, or None when the result must not be reused."""
         if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
             return None
-        try:
-            encoded_args = orjson.dumps(encode(args), option=orjson.OPT_SORT_KEYS)
-        except (InvalidValueError, TypeError, orjson.JSONEncodeError):
-            return None  # not a Convex value: the run reports the error
-        return (path, encoded_args, identity.cache_key(), journal)
+        encoded_args = self.args_key(args)
+        return None if encoded_args is None else (path, encoded_args, identity.cache_key(), journal)
 
     def _remember(self, key: tuple[Any, ...], owners: tuple[object, ...], outcome: Outcome) -> None:
         if outcome.reads is None:

@@ -77,9 +77,10 @@ class AccessLog:
             state["status"] = state["status"] or 500
             raise
         finally:
-            self._write(scope, state["status"], state["bytes"], time.perf_counter() - start)
+            self.record(scope, state["status"], state["bytes"], time.perf_counter() - start)
 
-    def _write(self, scope: Scope, status: int, size: int, seconds: float) -> None:
+    def record(self, scope: Scope, status: int, size: int, seconds: float) -> None:
+        """One line; also called for the requests the HTTP fast path answers without the ASGI app."""
         method = scope.get("method", "WS")
         path = scope.get("path", "")
         client = scope.get("client") or ("", 0)

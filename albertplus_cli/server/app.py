@@ -50,6 +50,7 @@ def _stats_route(backend: Backend, hub: SyncHub, extra: Callable[[], dict[str, A
             "latestTs": engine.db.latest_ts,
             "functions": len(engine.project.functions),
             "queryCache": engine.executor.query_cache.summary(),
+            "httpFastPathAnswers": backend.fast_path_answers,  # hits answered without the ASGI app
             "slowFunctions": backend.placement.slow_functions(),  # run on worker threads for now (placement.py)
         }
         if extra is not None:

@@ -33,8 +33,9 @@ from albertplus_cli.private_files import ensure_private_dir
 from albertplus_cli.project import NotAProjectError, locate_project
 from albertplus_cli.server import event_loop
 from albertplus_cli.server.app import build_api_app, build_site_app
+from albertplus_cli.server.cached_queries import CachedQueries
 from albertplus_cli.server.dev_lock import DevAlreadyRunning, DevLock
-from albertplus_cli.server.header_limit import HeaderLimitedHttpToolsProtocol
+from albertplus_cli.server.http_fast_path import http_protocol
 from albertplus_cli.server.instance_proof import new_instance_secret, prove_route
 from albertplus_cli.server.reload import BackfillProgress, PushHistory, push_changes
 from albertplus_cli.server.server_info import ServerInfo, read_server_info, remove_server_info, write_server_info
@@ -90,9 +91,10 @@ class _QuietServer(uvicorn.Server):
         return contextlib.nullcontext()
 
 
-def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
+def _uvicorn_config(app: Any, host: str, port: int, cached: CachedQueries | None = None) -> uvicorn.Config:
+    """httptools with a 431 past MAX_HEADER_BYTES; with `cached`, query-cache hits answered in the protocol."""
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on",
-                          http=HeaderLimitedHttpToolsProtocol,  # httptools, with a 431 past MAX_HEADER_BYTES
+                          http=http_protocol(cached),
                           loop="none", proxy_headers=False,
                           ws_max_size=16 * 1024 * 1024 + 4096, ws_ping_interval=5.0, ws_ping_timeout=120.0,
                           timeout_keep_alive=30, backlog=4096)
@@ -296,7 +298,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
 
     api = _InFlight(build_api_app(backend, hub, push_stats, extra_routes=[prove_route(secret)]))
     site = _InFlight(build_site_app(backend, terminal.print))
-    api_server = _QuietServer(_uvicorn_config(api, options.host, options.port))
+    api_server = _QuietServer(_uvicorn_config(api, options.host, options.port, CachedQueries(backend)))
     site_server = _QuietServer(_uvicorn_config(site, options.host, options.site_port))
     loop = asyncio.get_running_loop()
     stopping = False

@@ -29,6 +29,7 @@ from albertplus_cli.server.http_protocol import (
     request_path,
     udf_response,
 )
+from albertplus_cli.values.json_formats import Format
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -82,37 +83,47 @@ def route_endpoint(backend: Backend, path: str) -> ASGIApp:
 async def answer(backend: Backend, scope: Scope, receive: Receive, send: Send,
                  endpoint: tuple[str | None, bool], *, cors: bool) -> None:
     """One function call, answered as `{"status": ...}` (200) or a request error `{"code", "message"}` (4xx)."""
-    headers = _request_headers(scope)
+    headers = request_headers(scope)
     try:
-        client = headers.get(b"convex-client")
-        check_client_version(None if client is None else client.decode("latin-1"))
         body = await _receive_body(receive, headers.get(b"content-length"))
         if body is None:
             return  # the client went away mid-body: nobody to answer
         status, payload = 200, await _call(backend, scope, headers, body, endpoint)
     except HttpError as e:
         status, payload = e.status, orjson.dumps({"code": e.code, "message": e.message})
-    response_headers = [_JSON, (b"content-length", str(len(payload)).encode()), _VARY]
-    if cors and b"origin" in headers:
-        response_headers.extend(_CORS)
+    response_headers = json_headers(len(payload), cors=cors and b"origin" in headers)
     await send({"type": "http.response.start", "status": status, "headers": response_headers})
     await send({"type": "http.response.body", "body": payload})
 
 
-async def _call(backend: Backend, scope: Scope, headers: dict[bytes, bytes], body: bytes,
-                endpoint: tuple[str | None, bool]) -> bytes:
+def json_headers(length: int, *, cors: bool) -> list[tuple[bytes, bytes]]:
+    """An answer's headers: JSON, its length, `Vary: Origin`, and CORS's two when the request had an Origin."""
+    headers = [_JSON, (b"content-length", str(length).encode()), _VARY]
+    if cors:
+        headers.extend(_CORS)
+    return headers
+
+
+def parse_call(headers: dict[bytes, bytes], body: bytes) -> tuple[Format, str, dict[str, Any]]:
+    """(format, function path, args) of a call's JSON body; HttpError (400) for anything malformed."""
+    client = headers.get(b"convex-client")
+    check_client_version(None if client is None else client.decode("latin-1"))
     content_type = headers.get(b"content-type", b"").decode("latin-1")
     data = parse_json_body(content_type, body)
     if not isinstance(data, dict):
         raise bad_request("BadJsonBody", "The request body must be a JSON object")
     fmt = request_format(data)
-    path = request_path(data)
-    args = request_args(data.get("args"), fmt)
+    return fmt, request_path(data), request_args(data.get("args"), fmt)
+
+
+async def _call(backend: Backend, scope: Scope, headers: dict[bytes, bytes], body: bytes,
+                endpoint: tuple[str | None, bool]) -> bytes:
+    fmt, path, args = parse_call(headers, body)
     kind, admin_only = endpoint
     authorization = headers.get(b"authorization")
     try:
         identity = await backend.identity_async(
-            None if authorization is None else authorization.decode("latin-1"), _admin_key_param(scope))
+            None if authorization is None else authorization.decode("latin-1"), admin_key_param(scope))
     except AuthenticationError as e:
         raise unauthorized(e) from None
     if admin_only and not identity.is_admin:
@@ -121,12 +132,12 @@ async def _call(backend: Backend, scope: Scope, headers: dict[bytes, bytes], bod
     return orjson.dumps(udf_response(outcome, fmt))
 
 
-def _request_headers(scope: Scope) -> dict[bytes, bytes]:
+def request_headers(scope: Scope) -> dict[bytes, bytes]:
     """Header names are lower-case in ASGI; a repeated header keeps its first value, as Starlette's `.get`."""
     return dict(reversed(scope["headers"]))
 
 
-def _admin_key_param(scope: Scope) -> str | None:
+def admin_key_param(scope: Scope) -> str | None:
     """`?adminKey=` as Starlette's `query_params.get` reads it (blank kept, the last one wins)."""
     query = scope.get("query_string", b"")
     if b"adminKey" not in query:

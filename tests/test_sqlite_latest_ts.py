@@ -1,0 +1,74 @@
+"""`SqliteStorage.latest_ts` answers from the WAL-index header while nothing has committed (storage/wal_index.py):
+every commit is still seen at once — one made by another connection, by another OS process, after a checkpoint
+that restarts the WAL, after many reads without commits — because only an unchanged header is trusted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from albertplus_cli.storage.sqlite_storage import SqliteStorage
+from albertplus_cli.storage.wal_index import WalIndexHeader
+
+COMMIT_FROM_ANOTHER_PROCESS = """
+import sys, time
+from albertplus_cli.storage.sqlite_storage import SqliteStorage
+store = SqliteStorage(sys.argv[1])
+writer = store.writer()
+writer.begin_write()
+writer.append_commit(int(sys.argv[2]), time.time(), b"")
+writer.commit()
+writer.close()
+store.close()
+"""
+
+
+def _commit(store: SqliteStorage, ts: int) -> None:
+    writer = store.writer()
+    writer.begin_write()
+    writer.append_commit(ts, time.time(), b"")
+    writer.commit()
+    writer.close()
+
+
+def test_every_commit_is_seen_whoever_makes_it(tmp_path: Path) -> None:
+    path = tmp_path / "data.sqlite3"
+    store, other = SqliteStorage(path), SqliteStorage(path)
+    try:
+        assert store.latest_ts() == 0
+        _commit(store, 10)
+        assert store.latest_ts() == 10
+        assert [store.latest_ts() for _ in range(1000)] == [10] * 1000  # reads alone change nothing
+        _commit(other, 11)  # another connection (another engine on the file)
+        assert store.latest_ts() == 11
+        done = subprocess.run([sys.executable, "-c", COMMIT_FROM_ANOTHER_PROCESS, str(path), "12"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert store.latest_ts() == 12
+        checkpointer = other.writer()  # a checkpoint that empties the WAL: the next commit restarts it
+        checkpointer.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        checkpointer.close()
+        assert store.latest_ts() == 12
+        _commit(other, 13)
+        assert store.latest_ts() == 13
+    finally:
+        other.close()
+        store.close()
+
+
+def test_the_header_is_used_only_when_it_can_be_read(tmp_path: Path) -> None:
+    missing = WalIndexHeader(tmp_path / "nothing.sqlite3")
+    assert missing.header() is None  # no -shm file: the caller asks SQLite
+    foreign = tmp_path / "foreign.sqlite3"
+    Path(str(foreign) + "-shm").write_bytes(b"\x01" * 4096)  # not a WAL-index SQLite 3.7+ wrote
+    assert WalIndexHeader(foreign).header() is None
+    path = tmp_path / "data.sqlite3"
+    store = SqliteStorage(path)
+    try:
+        store.latest_ts()
+        header = WalIndexHeader(path).header()
+        assert header is not None and len(header) == 48
+    finally:
+        store.close()
