@@ -3,6 +3,7 @@ internal functions, and actions calling queries and mutations — on an Engine o
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -16,6 +17,7 @@ from project_factory import MESSAGES_SCHEMA, open_engine
 
 from albertplus_cli.auth import ADMIN, ANONYMOUS, Identity
 from albertplus_cli.engine import Engine
+from albertplus_cli.functions import deadline as deadline_module
 from albertplus_cli.functions import executor as executor_module
 from albertplus_cli.functions.outcome import Outcome
 from albertplus_cli.values import Int64
@@ -406,6 +408,26 @@ def test_each_mutation_in_a_batch_has_its_own_time_limit(engine: Engine, monkeyp
     time.sleep(0.8)  # past every deadline: the writer thread must not receive a stray timeout
     assert mutation(engine, "messages:send", {"author": "after", "body": "batch"}).ok
     assert count(engine, "slow") >= 5
+
+
+def test_finished_calls_leave_no_time_limit_behind(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finished call's deadline is dropped at once, not kept until it would have expired: 2,000 calls under
+    a 60 s limit once left 2,000 objects for every full garbage collection to walk (100 ms pauses under load).
+    A spinning query still times out afterwards."""
+    monkeypatch.setattr(executor_module, "MUTATION_TIMEOUT", 60.0)
+    monkeypatch.setattr(executor_module, "QUERY_TIMEOUT", 60.0)
+
+    def live_deadlines() -> int:
+        gc.collect()
+        return sum(isinstance(o, deadline_module.Deadline) for o in gc.get_objects())
+
+    before = live_deadlines()
+    for i in range(1000):
+        assert mutation(engine, "messages:send", {"author": "deadline", "body": str(i)}).ok
+        assert query(engine, "messages:list", {"author": f"nobody-{i}"}).ok  # a miss: runs, with a deadline
+    assert live_deadlines() <= before + 4  # the last calls' objects may still be referenced; not 2,000
+    monkeypatch.setattr(executor_module, "QUERY_TIMEOUT", 0.3)
+    assert "timed out" in error_text(query(engine, "messages:spin"))
 
 
 # -- actions and nested calls -------------------------------------------------------------------------------
