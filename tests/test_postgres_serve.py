@@ -65,6 +65,12 @@ def test_a_subscription_on_one_process_sees_a_mutation_through_the_other(
         watcher.mutation("messages:send", {"author": "cross", "body": "via A"})
     assert [m["body"] for m in ConvexHttpClient(b.url).query("messages:list", {"author": "cross"})] == \
         ["via B", "via A"]
+    # A second identical query is a cache hit, answered on a worker thread: on PostgreSQL even a hit asks the
+    # server for its newest commit, which must never block the event loop (so no protocol fast path here).
+    assert len(ConvexHttpClient(b.url).query("messages:list", {"author": "cross"})) == 2
+    stats = httpx.get(f"{b.url}/api/albertplus/stats", headers={"authorization": f"Convex {b.admin_key}"},
+                      timeout=30).json()
+    assert stats["queryCache"]["hits"] >= 1 and stats["httpFastPathAnswers"] == 0
 
 
 def test_concurrent_writes_through_both_processes_lose_nothing_and_one_key_wins(

@@ -35,6 +35,15 @@ PATH = "/api/query"  # the one endpoint answered here: hits exist only for queri
 MAX_REMEMBERED_CALLS = 4096  # distinct request bodies whose parse is kept (bodies are at most MAX_HELD_BODY)
 
 
+def cached_queries_for(backend: Backend, on_answered: AnsweredHook | None = None) -> CachedQueries | None:
+    """The fast path for this backend, or None where a lookup would block the event loop: on PostgreSQL even a
+    hit asks the server for its newest commit (a network round trip), so there every call stays on the
+    worker threads."""
+    if backend.engine.db.store.reads_block:
+        return None
+    return CachedQueries(backend, on_answered)
+
+
 class CachedQueries:
     """Answers POST /api/query when the result is a query-cache hit; None sends the request the ordinary way."""
 

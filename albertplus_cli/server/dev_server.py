@@ -33,7 +33,7 @@ from albertplus_cli.private_files import ensure_private_dir
 from albertplus_cli.project import NotAProjectError, locate_project
 from albertplus_cli.server import event_loop
 from albertplus_cli.server.app import build_api_app, build_site_app
-from albertplus_cli.server.cached_queries import CachedQueries
+from albertplus_cli.server.cached_queries import CachedQueries, cached_queries_for
 from albertplus_cli.server.dev_lock import DevAlreadyRunning, DevLock
 from albertplus_cli.server.http_fast_path import http_protocol
 from albertplus_cli.server.instance_proof import new_instance_secret, prove_route
@@ -298,7 +298,7 @@ async def _serve_async(engine: Engine, options: DevOptions, terminal: Terminal,
 
     api = _InFlight(build_api_app(backend, hub, push_stats, extra_routes=[prove_route(secret)]))
     site = _InFlight(build_site_app(backend, terminal.print))
-    api_server = _QuietServer(_uvicorn_config(api, options.host, options.port, CachedQueries(backend)))
+    api_server = _QuietServer(_uvicorn_config(api, options.host, options.port, cached_queries_for(backend)))
     site_server = _QuietServer(_uvicorn_config(site, options.host, options.site_port))
     loop = asyncio.get_running_loop()
     stopping = False

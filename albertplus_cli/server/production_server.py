@@ -24,7 +24,7 @@ from albertplus_cli.project import NotAProjectError, locate_project
 from albertplus_cli.server import event_loop
 from albertplus_cli.server.access_log import AccessLog
 from albertplus_cli.server.app import build_api_app, build_site_app
-from albertplus_cli.server.cached_queries import CachedQueries
+from albertplus_cli.server.cached_queries import cached_queries_for
 from albertplus_cli.server.dev_server import DevServerError, _QuietServer, _uvicorn_config, check_port_free
 from albertplus_cli.sync.hub import SyncHub
 
@@ -94,7 +94,7 @@ async def _serve_async(engine: Engine, options: ServeOptions, api_sock: socket.s
     api = AccessLog(build_api_app(backend, hub), options.log_format, "api")
     site = AccessLog(build_site_app(backend, _log_line), options.log_format, "site")
     api_server = _QuietServer(_uvicorn_config(api, options.host, options.port,
-                                              CachedQueries(backend, on_answered=api.record)))
+                                              cached_queries_for(backend, api.record)))
     site_server = _QuietServer(_uvicorn_config(site, options.host, options.site_port))
     loop = asyncio.get_running_loop()
 
