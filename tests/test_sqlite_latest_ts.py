@@ -1,6 +1,6 @@
-"""`SqliteStorage.latest_ts` answers from the WAL-index header while nothing has committed (storage/wal_index.py):
-every commit is still seen at once — one made by another connection, by another OS process, after a checkpoint
-that restarts the WAL, after many reads without commits — because only an unchanged header is trusted."""
+"""`SqliteStorage.latest_ts`, which the query cache asks before every lookup: every commit is seen at once — one
+made by another connection, by another OS process, after a checkpoint that restarts the WAL — and reads alone
+never change it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from albertplus_cli.storage.sqlite_storage import SqliteStorage
-from albertplus_cli.storage.wal_index import WalIndexHeader
 
 COMMIT_FROM_ANOTHER_PROCESS = """
 import sys, time
@@ -55,20 +54,4 @@ def test_every_commit_is_seen_whoever_makes_it(tmp_path: Path) -> None:
         assert store.latest_ts() == 13
     finally:
         other.close()
-        store.close()
-
-
-def test_the_header_is_used_only_when_it_can_be_read(tmp_path: Path) -> None:
-    missing = WalIndexHeader(tmp_path / "nothing.sqlite3")
-    assert missing.header() is None  # no -shm file: the caller asks SQLite
-    foreign = tmp_path / "foreign.sqlite3"
-    Path(str(foreign) + "-shm").write_bytes(b"\x01" * 4096)  # not a WAL-index SQLite 3.7+ wrote
-    assert WalIndexHeader(foreign).header() is None
-    path = tmp_path / "data.sqlite3"
-    store = SqliteStorage(path)
-    try:
-        store.latest_ts()
-        header = WalIndexHeader(path).header()
-        assert header is not None and len(header) == 48
-    finally:
         store.close()

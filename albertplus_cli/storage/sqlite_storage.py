@@ -18,7 +18,6 @@ from pathlib import Path
 
 from albertplus_cli.private_files import prepare_database_file
 from albertplus_cli.storage.protocol import DuplicateDocumentError, IndexRow, StorageError, TableRow, chunks
-from albertplus_cli.storage.wal_index import WalIndexHeader
 
 STORAGE_VERSION = 1  # the layout below; a file with a larger number was made by a newer albertplus
 SCHEMA_DDL = """
@@ -88,8 +87,6 @@ class SqliteStorage:
         self._local = threading.local()
         self._peek = SqliteSession(self.connect())
         self._peek_lock = threading.Lock()
-        self._wal_index = WalIndexHeader(self.path)
-        self._seen: tuple[bytes, int] | None = None  # (WAL-index header, newest ts) at the last SQL look
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in WAL mode; callers manage transactions explicitly."""
@@ -117,16 +114,12 @@ class SqliteStorage:
             return self._peek.last_commit()[0]
 
     def latest_ts(self) -> int:
-        """The newest commit's ts, whichever process made it; the one found last time while the WAL-index
-        header shows that nothing has committed since (see `wal_index.py`)."""
-        header = self._wal_index.header()
-        seen = self._seen
-        if header is not None and seen is not None and seen[0] == header:
-            return seen[1]
-        ts = self.reader().last_commit()[0]  # after reading the header: a commit in between changes it again
-        if header is not None:
-            self._seen = (header, ts)
-        return ts
+        """The newest commit's ts, whichever process made it (one primary-key lookup on this thread's reader).
+
+        Not read from the WAL-index (`-shm`) header, though that would be ~6x cheaper: mapping that file means
+        opening it, and closing any descriptor of a file drops every POSIX lock this process holds on it —
+        SQLite's own locks included — after which another process may reset the shared memory under us."""
+        return self.reader().last_commit()[0]
 
     notifies_commits = False
 
@@ -136,7 +129,6 @@ class SqliteStorage:
         return True
 
     def close(self) -> None:
-        self._wal_index.close()
         with self._peek_lock:
             self._peek.close()
 
