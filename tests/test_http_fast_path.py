@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -174,5 +176,36 @@ def test_a_cached_call_with_bad_headers_is_still_refused(server: DevServer, head
         conn.send(raw)
         got_status, _headers, body = conn.response()
         assert got_status == status and json.loads(body)["code"] == code, body
+    finally:
+        conn.close()
+
+
+WRITE_FROM_ANOTHER_PROCESS = """
+import sys
+from pathlib import Path
+from albertplus_cli.auth import ADMIN
+from albertplus_cli.engine import Engine
+engine = Engine(Path(sys.argv[1]))
+outcome = engine.executor.run_mutation("messages:send", {"author": "elsewhere", "body": sys.argv[2]}, ADMIN)
+assert outcome.ok, outcome.error_message
+engine.close()
+"""
+
+
+def test_a_write_by_another_process_is_seen_by_the_very_next_cached_query(server: DevServer) -> None:
+    """The fast path reads the newest commit once per event-loop iteration; a commit another process made
+    before the request was sent must still be seen (no stale hit, no waiting)."""
+    conn = Connection(server)
+    body = b'{"path": "messages:list", "args": {"author": "elsewhere"}, "format": "json"}'
+    try:
+        for round_number in range(5):
+            for _ in range(3):  # computed once, then hits
+                conn.send(_request(body))
+                assert len(json.loads(conn.response()[2])["value"]) == round_number
+            done = subprocess.run([sys.executable, "-c", WRITE_FROM_ANOTHER_PROCESS, str(server.project_dir),
+                                   f"note {round_number}"], capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            conn.send(_request(body))
+            assert len(json.loads(conn.response()[2])["value"]) == round_number + 1
     finally:
         conn.close()

@@ -101,13 +101,14 @@ class QueryCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def lookup(self, key: Hashable, owners: tuple[object, ...], *,
-               count_miss: bool = True) -> tuple[CachedResult | None, int]:
+    def lookup(self, key: Hashable, owners: tuple[object, ...], *, count_miss: bool = True,
+               snapshot_ts: int | None = None) -> tuple[CachedResult | None, int]:
         """(a result valid at this thread's snapshot and computed by the same `owners`, or None; that ts).
 
-        The ts is the pinned snapshot's inside `db.snapshot()`, else the newest commit in the file. A caller
-        that runs the query itself after a miss (and so looks it up again) passes `count_miss=False`."""
-        ts = self.db.snapshot_ts()
+        The ts is `snapshot_ts` when the caller read it (no older than its request), else the pinned snapshot's
+        inside `db.snapshot()`, else the newest commit in the file. A caller that runs the query itself after a
+        miss (and so looks it up again) passes `count_miss=False`."""
+        ts = self.db.snapshot_ts() if snapshot_ts is None else snapshot_ts
         with self._lock:
             if ts > self.validated_ts:
                 self._advance(ts)

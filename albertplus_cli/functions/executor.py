@@ -261,18 +261,20 @@ class Executor:
         outcome.duration = time.perf_counter() - start
         return self._finish(outcome)
 
-    def cached_query(self, path: str, encoded_args: bytes, identity: Identity, *,
-                     public_only: bool = True) -> Outcome | None:
+    def cached_query(self, path: str, encoded_args: bytes, identity: Identity, *, public_only: bool = True,
+                     snapshot_ts: int | None = None) -> Outcome | None:
         """The query's cached result as a finished outcome (listeners told, as for any call), or None: not
         cacheable, not cached, or any error — the caller then calls `run_query`, which reports it and counts
-        the miss (so a miss is not counted here). `encoded_args` is `args_key(args)`."""
+        the miss (so a miss is not counted here). `encoded_args` is `args_key(args)`; `snapshot_ts`, when given,
+        is a newest-commit ts read after the request arrived (see `server/cached_queries.py`)."""
         start = time.perf_counter()
         try:
             canonical, fn = self.resolve(path, "query", public_only=public_only)
             if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
                 return None
             cache_key = (canonical, encoded_args, identity.cache_key(), None)
-            hit, ts = self.query_cache.lookup(cache_key, (fn, self.db.catalog), count_miss=False)
+            hit, ts = self.query_cache.lookup(cache_key, (fn, self.db.catalog), count_miss=False,
+                                              snapshot_ts=snapshot_ts)
         except Exception:  # noqa: BLE001 - reported by the run_query that follows
             return None
         if hit is None:
