@@ -21,6 +21,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from albertplus_cli.server.cached_queries import PATH, CachedQueries
 from albertplus_cli.server.function_calls import json_headers
 from albertplus_cli.server.header_limit import HeaderLimitedHttpToolsProtocol
+from albertplus_cli.server.one_write import OneWriteTransport
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,14 @@ class FastPathProtocol(HeaderLimitedHttpToolsProtocol):
         # the same chunk must not be cut off by it while held.
         self._unset_keepalive_if_required()
         self._hold_next = self._may_be_a_hit()
+        previous = self.cycle
         try:
             super().on_headers_complete()
         finally:
             self._hold_next = False
+        if self.cycle is not previous and not self.expect_100_continue:
+            # Every answer that does go through the ASGI app: head and body in one write (one_write.py).
+            self.cycle.transport = OneWriteTransport(self.transport, self.loop)  # type: ignore[assignment]
 
     def _may_be_a_hit(self) -> bool:
         previous = self.cycle
