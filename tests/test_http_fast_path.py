@@ -70,7 +70,10 @@ class Connection:
         assert chunk, "the server closed the connection mid-response"
         self.buffer += chunk
 
-    def close(self) -> None:
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.sock.close()
 
 
@@ -85,8 +88,7 @@ def _without_date(headers: dict[str, str]) -> dict[str, str]:
 
 
 def test_a_hit_is_answered_in_the_protocol_with_the_computed_answers_bytes(server: DevServer) -> None:
-    conn = Connection(server)
-    try:
+    with Connection(server) as conn:
         before = _fast_answers(server)
         conn.send(_request(ECHO % b'"first"', "origin: http://localhost:3000"))
         computed = conn.response()
@@ -103,13 +105,10 @@ def test_a_hit_is_answered_in_the_protocol_with_the_computed_answers_bytes(serve
         conn.send(_request(ECHO % b'"first"'))  # no Origin: no CORS headers, as on the ordinary path
         plain = conn.response()
         assert plain[2] == computed[2] and "access-control-allow-origin" not in plain[1]
-    finally:
-        conn.close()
 
 
 def test_pipelined_requests_come_back_whole_and_in_order(server: DevServer) -> None:
-    conn = Connection(server)
-    try:
+    with Connection(server) as conn:
         conn.send(_request(ECHO % b"1"))
         assert conn.response()[0] == 200  # now cached
         # hits and misses, and a request error, in one write
@@ -125,33 +124,25 @@ def test_pipelined_requests_come_back_whole_and_in_order(server: DevServer) -> N
         assert status == 400 and json.loads(body)["code"] == "BadJsonBody"
         conn.send(_request(ECHO % b"1"))  # the connection still serves
         assert json.loads(conn.response()[2])["value"] == 1
-    finally:
-        conn.close()
 
 
 def test_connection_close_answers_then_closes(server: DevServer) -> None:
-    conn = Connection(server)
-    try:
+    with Connection(server) as conn:
         conn.send(_request(ECHO % b'"closing"'))
         conn.response()
         conn.send(_request(ECHO % b'"closing"', "connection: close"))
         status, _headers, body = conn.response()
         assert status == 200 and json.loads(body)["value"] == "closing"
         assert conn.closed_by_server()
-    finally:
-        conn.close()
 
 
 def test_large_and_oversized_bodies_go_the_ordinary_way(server: DevServer) -> None:
-    conn = Connection(server)
-    try:
+    with Connection(server) as conn:
         padded = ECHO % b'"padded"' + b" " * 100_000  # over the protocol's 64 KiB hold: the ASGI app reads it
         for _ in range(2):
             conn.send(_request(padded))
             status, _headers, body = conn.response()
             assert status == 200 and json.loads(body)["value"] == "padded"
-    finally:
-        conn.close()
     too_big = ECHO % b'"x"' + b" " * (17 * 1024 * 1024)  # over MAX_BODY_SIZE (16 MiB and a little)
     response = httpx.post(f"{server.url}/api/query", content=too_big,
                           headers={"content-type": "application/json"}, timeout=60)
@@ -166,8 +157,7 @@ def test_large_and_oversized_bodies_go_the_ordinary_way(server: DevServer) -> No
 ], ids=["content-type", "client-header", "wrong-admin-key", "malformed-bearer"])
 def test_a_cached_call_with_bad_headers_is_still_refused(server: DevServer, headers: tuple[str, ...], status: int,
                                                          code: str) -> None:
-    conn = Connection(server)
-    try:
+    with Connection(server) as conn:
         conn.send(_request(ECHO % b'"guarded"'))
         assert conn.response()[0] == 200  # cached for anonymous callers
         raw = _request(ECHO % b'"guarded"', *headers)
@@ -176,8 +166,6 @@ def test_a_cached_call_with_bad_headers_is_still_refused(server: DevServer, head
         conn.send(raw)
         got_status, _headers, body = conn.response()
         assert got_status == status and json.loads(body)["code"] == code, body
-    finally:
-        conn.close()
 
 
 WRITE_FROM_ANOTHER_PROCESS = """
@@ -195,9 +183,8 @@ engine.close()
 def test_a_write_by_another_process_is_seen_by_the_very_next_cached_query(server: DevServer) -> None:
     """The fast path reads the newest commit once per event-loop iteration; a commit another process made
     before the request was sent must still be seen (no stale hit, no waiting)."""
-    conn = Connection(server)
     body = b'{"path": "messages:list", "args": {"author": "elsewhere"}, "format": "json"}'
-    try:
+    with Connection(server) as conn:
         for round_number in range(5):
             for _ in range(3):  # computed once, then hits
                 conn.send(_request(body))
@@ -207,5 +194,3 @@ def test_a_write_by_another_process_is_seen_by_the_very_next_cached_query(server
             assert done.returncode == 0, done.stderr
             conn.send(_request(body))
             assert len(json.loads(conn.response()[2])["value"]) == round_number + 1
-    finally:
-        conn.close()

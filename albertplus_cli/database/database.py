@@ -129,8 +129,8 @@ class Database:
 
     def snapshot_ts(self) -> int:
         """The ts of this thread's current read snapshot (inside `snapshot()`), else of the newest commit."""
-        pinned = getattr(self._pinned, "session", None)
-        return self.store.latest_ts() if pinned is None else pinned.last_commit()[0]
+        session = getattr(self._pinned, "session", None) or self.store.reader()
+        return session.last_commit()[0]
 
     def read_latest_ts(self) -> int:
         """The newest committed ts in the file, including other processes' commits (cheap: one PK lookup)."""

@@ -38,12 +38,12 @@ class Deadline:
 
 class _Watchdog:
     """Watches the deadlines of the functions running right now: a handful (one per thread running one), kept
-    in a dict and dropped on release. (A heap with lazy deletion kept every released deadline until it would
+    in a set and dropped on release. (A heap with lazy deletion kept every released deadline until it would
     have expired: under an insert load ~60,000 objects for the garbage collector to walk, whose full
     collections then paused the server for up to 105 ms.)"""
 
     def __init__(self) -> None:
-        self._active: dict[int, Deadline] = {}  # id(deadline) -> deadline, while its function runs
+        self._active: set[Deadline] = set()  # while their functions run
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._next_check = math.inf  # when the watchdog thread will look next
@@ -51,7 +51,7 @@ class _Watchdog:
 
     def watch(self, deadline: Deadline) -> None:
         with self._lock:
-            self._active[id(deadline)] = deadline
+            self._active.add(deadline)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="albertplus-watchdog", daemon=True)
                 self._thread.start()
@@ -66,7 +66,7 @@ class _Watchdog:
             if not deadline.active:
                 return  # released before: clearing now could drop a timeout meant for a later call on this thread
             deadline.active = False
-            self._active.pop(id(deadline), None)  # gone already if it fired
+            self._active.discard(deadline)  # gone already if it fired
             if deadline.fired:
                 # Clear an exception that was injected but not yet raised.
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(deadline.thread_id), None)
@@ -76,12 +76,12 @@ class _Watchdog:
             while True:
                 now = time.monotonic()
                 earliest = math.inf
-                for key, deadline in list(self._active.items()):
+                for deadline in list(self._active):
                     due = deadline.expires + GRACE
                     if due > now:
                         earliest = min(earliest, due)
                         continue
-                    del self._active[key]
+                    self._active.remove(deadline)
                     deadline.fired = True
                     ctypes.pythonapi.PyThreadState_SetAsyncExc(
                         ctypes.c_ulong(deadline.thread_id), ctypes.py_object(FunctionTimeout)

@@ -270,9 +270,9 @@ class Executor:
         start = time.perf_counter()
         try:
             canonical, fn = self.resolve(path, "query", public_only=public_only)
-            if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
+            cache_key = self._key(canonical, fn, encoded_args, identity, None)
+            if cache_key is None:
                 return None
-            cache_key = (canonical, encoded_args, identity.cache_key(), None)
             hit, ts = self.query_cache.lookup(cache_key, (fn, self.db.catalog), count_miss=False,
                                               snapshot_ts=snapshot_ts)
         except Exception:  # noqa: BLE001 - reported by the run_query that follows
@@ -292,10 +292,14 @@ class Executor:
     def _cache_key(self, path: str, fn: FunctionDefinition, args: Any, identity: Identity,
                    journal: str | None) -> tuple[Any, ...] | None:
         """The query cache's key for this call, or None when the result must not be reused."""
+        encoded_args = self.args_key(args)
+        return None if encoded_args is None else self._key(path, fn, encoded_args, identity, journal)
+
+    def _key(self, path: str, fn: FunctionDefinition, encoded_args: bytes, identity: Identity,
+             journal: str | None) -> tuple[Any, ...] | None:
         if not self.query_cache.enabled or determinism.may_read_clock(fn.handler):
             return None
-        encoded_args = self.args_key(args)
-        return None if encoded_args is None else (path, encoded_args, identity.cache_key(), journal)
+        return (path, encoded_args, identity.cache_key(), journal)
 
     def _remember(self, key: tuple[Any, ...], owners: tuple[object, ...], outcome: Outcome) -> None:
         if outcome.reads is None:

@@ -12,7 +12,6 @@ answered here and one answered through the ASGI path are the same bytes.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -25,8 +24,6 @@ from albertplus_cli.server.function_calls import parse_call, request_headers
 from albertplus_cli.server.http_errors import HttpError
 from albertplus_cli.server.http_protocol import udf_response
 from albertplus_cli.values.json_formats import Format
-
-log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 # (scope, status, response body bytes, seconds): how `serve`'s access log hears of a request answered here.

@@ -44,8 +44,8 @@ class FastPathProtocol(HeaderLimitedHttpToolsProtocol):
         # An earlier response on this connection arms the keep-alive timer; a request pipelined behind it in
         # the same chunk must not be cut off by it while held.
         self._unset_keepalive_if_required()
-        self._hold_next = self._may_be_a_hit()
         previous = self.cycle
+        self._hold_next = self._may_be_a_hit(previous)
         try:
             super().on_headers_complete()
         finally:
@@ -54,8 +54,7 @@ class FastPathProtocol(HeaderLimitedHttpToolsProtocol):
             # Every answer that does go through the ASGI app: head and body in one write (one_write.py).
             self.cycle.transport = OneWriteTransport(self.transport, self.loop)  # type: ignore[assignment]
 
-    def _may_be_a_hit(self) -> bool:
-        previous = self.cycle
+    def _may_be_a_hit(self, previous: RequestResponseCycle | None) -> bool:
         return (self.url == _PATH and self.parser.get_method() == b"POST"
                 and self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
                 and not self.expect_100_continue and not self.flow.write_paused
@@ -70,7 +69,8 @@ class FastPathProtocol(HeaderLimitedHttpToolsProtocol):
     def on_body(self, body: bytes) -> None:
         super().on_body(body)
         if self._held is not None and len(self._held[0].body) > MAX_HELD_BODY:
-            self._release()
+            held, self._held = self._held, None
+            self._start_held(held)
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
@@ -88,7 +88,7 @@ class FastPathProtocol(HeaderLimitedHttpToolsProtocol):
             log.exception("the cached-query fast path failed; answering through the ordinary path")
             payload = None
         if payload is None:
-            HttpToolsProtocol._start_asgi_task(self, cycle, app)
+            self._start_held(held)
             return
         self._write_answer(cycle, payload)
         if self.cached.on_answered is not None:
@@ -97,10 +97,9 @@ class FastPathProtocol(HeaderLimitedHttpToolsProtocol):
             except Exception:  # noqa: BLE001 - raised into the parser, it would become a 400 after our 200
                 log.exception("recording a request answered on the fast path failed")
 
-    def _release(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:
-            HttpToolsProtocol._start_asgi_task(self, *held)
+    def _start_held(self, held: tuple[RequestResponseCycle, Any]) -> None:
+        """Start a held request's task as uvicorn would have (its body is already in the cycle)."""
+        HttpToolsProtocol._start_asgi_task(self, *held)
 
     def _write_answer(self, cycle: RequestResponseCycle, payload: bytes) -> None:
         has_origin = any(name == b"origin" for name, _value in cycle.scope["headers"])

@@ -153,9 +153,6 @@ class PostgresStorage:
     def writer(self) -> PostgresSession:
         return PostgresSession(self, dedicated=True)
 
-    def latest_ts(self) -> int:
-        return self.reader().last_commit()[0]
-
     def peek_latest_ts(self) -> int:
         """On its own pooled connection: never the snapshot this thread may have pinned."""
         try:

@@ -190,11 +190,6 @@ class Storage(Protocol):
         """The newest committed ts, including other processes' commits (cheap)."""
         ...
 
-    def latest_ts(self) -> int:
-        """The newest committed ts, including other processes' commits, read by this thread (outside a pinned
-        snapshot); the query cache asks before every lookup, so it must be as cheap as the backend allows."""
-        ...
-
     #: True when `wait_for_commit` is woken by other processes' commits (PostgreSQL's LISTEN/NOTIFY); on
     #: False the sync hub polls the commit log instead.
     notifies_commits: bool

@@ -113,14 +113,6 @@ class SqliteStorage:
         with self._peek_lock:
             return self._peek.last_commit()[0]
 
-    def latest_ts(self) -> int:
-        """The newest commit's ts, whichever process made it (one primary-key lookup on this thread's reader).
-
-        Not read from the WAL-index (`-shm`) header, though that would be ~6x cheaper: mapping that file means
-        opening it, and closing any descriptor of a file drops every POSIX lock this process holds on it —
-        SQLite's own locks included — after which another process may reset the shared memory under us."""
-        return self.reader().last_commit()[0]
-
     notifies_commits = False
 
     def wait_for_commit(self, timeout: float) -> bool:
